@@ -1,0 +1,495 @@
+//! The JSON dispatcher shared by every binding (PROTOCOL.md, `docs/protocol.md`).
+//!
+//! [`call`] answers one request with a fresh, throw-away [`Engine`]; an [`Engine`] keeps named
+//! catalogs between calls. Both return the response as a compact JSON string: the same bytes
+//! for the same request everywhere.
+
+use std::collections::BTreeMap;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Item};
+use crate::coverage::{self, CoverageQuery, ReplaceQuery, WarrantyRecord};
+use crate::crm;
+use crate::error::{Error, ErrorCode, Result};
+use crate::plans::{self, Category, Plan, PlanItem};
+use crate::policy::{Dec, Policy};
+use crate::time::{self, human_date, Calendar, Duration, ExpiryMode, Instant, Zone};
+
+/// The protocol version this dispatcher speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Every operation the dispatcher knows, in documentation order.
+pub const OPERATIONS: &[&str] = &[
+    "expiry",
+    "coverage",
+    "replace",
+    "resolve",
+    "plans",
+    "import_crm_com",
+    "load_catalog",
+    "unload_catalog",
+    "list_catalogs",
+    "version",
+];
+
+/// Holds named catalogs so that hosts load 10,000 policies once and resolve against them by
+/// name. An engine is used by one thread at a time (`&mut self`); distinct engines are
+/// independent.
+#[derive(Debug, Default)]
+pub struct Engine {
+    catalogs: BTreeMap<String, Catalog>,
+}
+
+/// Answers one request (a fresh engine each time: catalogs loaded here are dropped).
+pub fn call(request: &str) -> String {
+    Engine::new().call(request)
+}
+
+/// Like [`call`], for bytes that may not be UTF-8 (`INVALID_JSON` when they are not).
+pub fn call_bytes(request: &[u8]) -> String {
+    Engine::new().call_bytes(request)
+}
+
+impl Engine {
+    /// An engine with no catalogs.
+    pub fn new() -> Self {
+        Engine::default()
+    }
+
+    /// Answers one request; see PROTOCOL.md.
+    pub fn call(&mut self, request: &str) -> String {
+        let mut out = String::with_capacity(256);
+        self.call_into(request, &mut out);
+        out
+    }
+
+    /// Answers one request given as bytes; invalid UTF-8 is an `INVALID_JSON` response.
+    pub fn call_bytes(&mut self, request: &[u8]) -> String {
+        match std::str::from_utf8(request) {
+            Ok(s) => self.call(s),
+            Err(e) => error_response(&Error {
+                code: ErrorCode::InvalidJson,
+                path: String::new(),
+                message: format!("the request is not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+            }),
+        }
+    }
+
+    /// Answers one request, appending the response to `out` (no trailing newline).
+    pub fn call_into(&mut self, request: &str, out: &mut String) {
+        match self.dispatch(request) {
+            Ok(result) => {
+                out.push_str("{\"ok\":true,\"result\":");
+                out.push_str(&result);
+                out.push('}');
+            }
+            Err(e) => out.push_str(&error_response(&e)),
+        }
+    }
+
+    /// A loaded catalog.
+    pub fn catalog(&self, name: &str) -> Option<&Catalog> {
+        self.catalogs.get(name)
+    }
+
+    /// Loads (or replaces) a catalog under `name`.
+    pub fn insert_catalog(&mut self, name: impl Into<String>, catalog: Catalog) {
+        self.catalogs.insert(name.into(), catalog);
+    }
+
+    /// Runs a request and returns the serialized `result`.
+    fn dispatch(&mut self, request: &str) -> Result<String> {
+        let op = peek_op(request)?;
+        match op.as_str() {
+            "expiry" => ser(&op_expiry(parse(request)?)?),
+            "coverage" => ser(&op_coverage(parse(request)?)?),
+            "replace" => ser(&op_replace(parse(request)?)?),
+            "resolve" => {
+                let r: ResolveReq = parse(request)?;
+                ser(&self.op_resolve(r)?)
+            }
+            "plans" => ser(&op_plans(parse(request)?)?),
+            "import_crm_com" => {
+                let r: ImportReq = parse(request)?;
+                ser(&self.op_import(r)?)
+            }
+            "load_catalog" => {
+                let r: LoadReq = parse(request)?;
+                ser(&self.op_load(r)?)
+            }
+            "unload_catalog" => {
+                let r: UnloadReq = parse(request)?;
+                match self.catalogs.remove(&r.name) {
+                    Some(c) => ser(&CatalogInfo { name: r.name, policies: c.len() }),
+                    None => Err(no_catalog("name", &r.name)),
+                }
+            }
+            "list_catalogs" => {
+                let _: OpOnly = parse(request)?;
+                let catalogs: Vec<CatalogInfo> = self
+                    .catalogs
+                    .iter()
+                    .map(|(n, c)| CatalogInfo { name: n.clone(), policies: c.len() })
+                    .collect();
+                ser(&serde_json::json!({ "catalogs": catalogs }))
+            }
+            "version" => {
+                let _: OpOnly = parse(request)?;
+                #[derive(Serialize)]
+                struct Version {
+                    version: &'static str,
+                    protocol: u32,
+                    operations: &'static [&'static str],
+                }
+                ser(&Version {
+                    version: crate::VERSION,
+                    protocol: PROTOCOL_VERSION,
+                    operations: OPERATIONS,
+                })
+            }
+            other => Err(Error {
+                code: ErrorCode::UnknownOp,
+                path: "op".into(),
+                message: format!(
+                    "`{other}` is not an operation; known: {}",
+                    OPERATIONS.join(", ")
+                ),
+            }),
+        }
+    }
+
+    fn op_resolve(&self, r: ResolveReq) -> Result<ResolveResult> {
+        let cal = Calendar::for_operation(r.zone, r.sold_at);
+        let res = match (r.policies, r.catalog) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "catalog",
+                    "give either `policies` or `catalog`, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::invalid(
+                    "policies",
+                    "missing field `policies` (or `catalog`, the name of a loaded catalog)",
+                ))
+            }
+            (Some(ps), None) => {
+                let c = Catalog::new(ps)?;
+                c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+            }
+            (None, Some(name)) => {
+                let c = self.catalogs.get(&name).ok_or_else(|| no_catalog("catalog", &name))?;
+                c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+            }
+        };
+        Ok(ResolveResult(res))
+    }
+
+    fn op_load(&mut self, r: LoadReq) -> Result<CatalogInfo> {
+        let c = Catalog::new(r.policies)?;
+        let info = CatalogInfo { name: r.name.clone(), policies: c.len() };
+        self.catalogs.insert(r.name, c);
+        Ok(info)
+    }
+
+    fn op_import(&mut self, r: ImportReq) -> Result<ImportResult> {
+        let cal = Calendar::Zone(r.zone.0);
+        let imp = crm::import(&r.response, "response", cal)?;
+        if let Some(name) = &r.catalog {
+            let c = Catalog::new(imp.policies.clone())
+                .map_err(|e| Error::invalid("response", e.message))?;
+            self.catalogs.insert(name.clone(), c);
+        }
+        Ok(ImportResult {
+            catalog: r.catalog,
+            policies: imp.policies,
+            warnings: imp.warnings,
+        })
+    }
+}
+
+fn no_catalog(path: &str, name: &str) -> Error {
+    Error::invalid(path, format!("no catalog named `{name}` is loaded (use load_catalog)"))
+}
+
+fn ser<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::invalid("", format!("cannot render the result: {e}")))
+}
+
+#[derive(Serialize)]
+struct ErrorEnvelope<'a> {
+    ok: bool,
+    error: &'a Error,
+}
+
+/// The protocol's failure response for an error.
+pub fn error_response(e: &Error) -> String {
+    serde_json::to_string(&ErrorEnvelope { ok: false, error: e }).unwrap_or_else(|_| {
+        "{\"ok\":false,\"error\":{\"code\":\"INVALID_INPUT\",\"path\":\"\",\"message\":\"unrenderable error\"}}".to_string()
+    })
+}
+
+/// Strips serde_json's " at line L column C" suffix.
+fn clean(msg: String) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
+/// First pass: is it JSON, is it an object, and which `op` does it name?
+fn peek_op(request: &str) -> Result<String> {
+    if !request.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<IgnoredAny>(request) {
+            Ok(_) => Error::invalid("", "the request must be a JSON object"),
+            Err(e) => Error {
+                code: ErrorCode::InvalidJson,
+                path: String::new(),
+                message: format!("the request is not JSON: {e}"),
+            },
+        });
+    }
+    #[derive(Deserialize)]
+    struct Peek {
+        #[serde(default)]
+        op: Option<serde_json::Value>,
+    }
+    match serde_json::from_str::<Peek>(request) {
+        Ok(Peek { op: Some(serde_json::Value::String(s)) }) => Ok(s),
+        Ok(Peek { op: None }) => Err(Error {
+            code: ErrorCode::UnknownOp,
+            path: "op".into(),
+            message: format!("missing field `op`; known operations: {}", OPERATIONS.join(", ")),
+        }),
+        Ok(Peek { op: Some(_) }) => Err(Error {
+            code: ErrorCode::UnknownOp,
+            path: "op".into(),
+            message: "`op` must be a string naming an operation".into(),
+        }),
+        Err(e) if e.is_data() => {
+            let msg = clean(e.to_string());
+            let path = if msg.contains("`op`") { "op" } else { "" };
+            Err(Error::invalid(
+                path,
+                if path.is_empty() { format!("the request must be a JSON object ({msg})") } else { msg },
+            ))
+        }
+        Err(e) => Err(Error {
+            code: ErrorCode::InvalidJson,
+            path: String::new(),
+            message: format!("the request is not JSON: {}", e),
+        }),
+    }
+}
+
+/// Second pass: the operation's typed request, with the path of the first problem.
+fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(request);
+    let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = clean(e.inner().to_string());
+        let path = if path == "." { String::new() } else { path };
+        // serde reports a missing field at its parent: name the field itself.
+        let path = match missing_field(&msg) {
+            Some(f) => crate::error::join_path(&path, f),
+            None => path,
+        };
+        Error::invalid(path, msg)
+    })?;
+    de.end().map_err(|e| Error::invalid("", clean(e.to_string())))?;
+    Ok(v)
+}
+
+fn missing_field(msg: &str) -> Option<&str> {
+    let rest = msg.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpOnly {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpiryReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    start: Instant,
+    duration: Duration,
+    #[serde(default)]
+    expiry: ExpiryMode,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
+#[derive(Serialize)]
+struct ExpiryResult {
+    start: Instant,
+    end: Instant,
+    days: i64,
+    message: String,
+}
+
+fn op_expiry(r: ExpiryReq) -> Result<ExpiryResult> {
+    let cal = Calendar::for_operation(r.zone, r.start);
+    let end = time::expiry(r.start, r.duration, r.expiry, cal).map_err(|_| {
+        Error::invalid("duration.value", "the end falls outside the supported years 1..=9999")
+    })?;
+    let days = cal.days_between(r.start, end);
+    Ok(ExpiryResult {
+        start: cal.localize(r.start),
+        end,
+        days,
+        message: format!(
+            "Coverage of {} from {} ends on {} ({days} {}).",
+            r.duration,
+            human_date(r.start, cal),
+            human_date(end, cal),
+            if days == 1 { "day" } else { "days" }
+        ),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverageReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    policy: Policy,
+    warranty: WarrantyRecord,
+    as_of: Instant,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    usage: Option<Dec>,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
+fn op_coverage(r: CoverageReq) -> Result<coverage::CoverageDecision> {
+    r.policy.validate().map_err(|e| e.within("policy"))?;
+    coverage::check_coverage(&CoverageQuery {
+        policy: &r.policy,
+        warranty: &r.warranty,
+        as_of: r.as_of,
+        reason: r.reason.as_deref(),
+        usage: r.usage,
+        calendar: Calendar::for_operation(r.zone, r.warranty.start),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplaceReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    policy: Policy,
+    original: WarrantyRecord,
+    reason: String,
+    requested_at: Instant,
+    issued_at: Instant,
+    #[serde(default)]
+    usage: Option<Dec>,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
+fn op_replace(r: ReplaceReq) -> Result<coverage::ReplaceDecision> {
+    r.policy.validate().map_err(|e| e.within("policy"))?;
+    coverage::replace(&ReplaceQuery {
+        policy: &r.policy,
+        original: &r.original,
+        reason: &r.reason,
+        requested_at: r.requested_at,
+        issued_at: r.issued_at,
+        usage: r.usage,
+        calendar: Calendar::for_operation(r.zone, r.original.start),
+    })
+    .map_err(|e| if e.path == "warranty.end" { Error { path: "original.end".into(), ..e } } else { e })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResolveReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    #[serde(default)]
+    policies: Option<Vec<Policy>>,
+    #[serde(default)]
+    catalog: Option<String>,
+    item: Item,
+    sold_at: Instant,
+    #[serde(default)]
+    business_unit: Option<String>,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct ResolveResult(crate::catalog::Resolution);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoadReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    name: String,
+    policies: Vec<Policy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnloadReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct CatalogInfo {
+    name: String,
+    policies: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlansReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    plans: Vec<Plan>,
+    #[serde(default)]
+    categories: Vec<Category>,
+    item: PlanItem,
+    sold_at: Instant,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
+fn op_plans(r: PlansReq) -> Result<plans::PlanOffer> {
+    let cal = Calendar::for_operation(r.zone, r.item.purchased_at);
+    plans::eligibility(&r.plans, &r.categories, &r.item, r.sold_at, cal)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    response: serde_json::Value,
+    zone: Zone,
+    #[serde(default)]
+    catalog: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ImportResult {
+    catalog: Option<String>,
+    policies: Vec<Policy>,
+    warnings: Vec<String>,
+}

@@ -1,0 +1,72 @@
+//! The one error type of the core: a stable code, a field path and a message.
+
+use serde::Serialize;
+
+/// Stable machine-readable error codes of protocol v1 (`PROTOCOL.md`, "Envelope").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The request is not JSON (or not UTF-8). Path `""`.
+    InvalidJson,
+    /// `op` is missing or names no operation. Path `op`.
+    UnknownOp,
+    /// A field is missing, of the wrong type, out of range, unknown, or not a real date/zone.
+    InvalidInput,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire, e.g. `"INVALID_INPUT"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "INVALID_JSON",
+            ErrorCode::UnknownOp => "UNKNOWN_OP",
+            ErrorCode::InvalidInput => "INVALID_INPUT",
+        }
+    }
+}
+
+/// An error with a code, the dot/bracket path of the offending field
+/// (`policies[2].covers[0]`, `""` for the whole request) and a readable message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{code:?} at `{path}`: {message}")]
+pub struct Error {
+    /// What kind of problem this is.
+    pub code: ErrorCode,
+    /// Where in the request it is.
+    pub path: String,
+    /// What is wrong, in plain English.
+    pub message: String,
+}
+
+impl Error {
+    /// An `INVALID_INPUT` error at `path`.
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error {
+            code: ErrorCode::InvalidInput,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Prefixes the path with `prefix` (`"policy"` + `duration.unit` → `policy.duration.unit`).
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.path = join_path(prefix, &self.path);
+        self
+    }
+}
+
+/// Joins two path fragments: `join_path("a", "b")` is `a.b`, `join_path("a", "[1]")` is `a[1]`.
+pub fn join_path(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_string()
+    } else if rest.is_empty() {
+        prefix.to_string()
+    } else if rest.starts_with('[') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// Result alias of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

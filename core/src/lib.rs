@@ -1,0 +1,40 @@
+//! # warranty-core
+//!
+//! Deterministic warranty rules: which policy covers a sold item ([`Catalog::resolve`]), when
+//! its coverage ends ([`time::expiry`]), whether a failure is covered
+//! ([`coverage::check_coverage`]), what a replacement inherits ([`coverage::replace`]), which
+//! extended plans may be sold ([`plans::eligibility`]), and the JSON dispatcher every binding
+//! shares ([`call`], [`Engine`]).
+//!
+//! The core never reads the clock, the environment, files or randomness: "now" is always an
+//! argument, and the same request bytes give the same response bytes.
+//!
+//! ```
+//! let response = warranty_core::call(r#"{"op":"expiry","start":"2024-01-31T10:00:00+01:00",
+//!     "duration":{"value":1,"unit":"months"}}"#);
+//! assert!(response.starts_with(r#"{"ok":true,"result":{"start":"2024-01-31T10:00:00+01:00","end":"2024-02-29T10:00:00+01:00","days":29"#));
+//! ```
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod coverage;
+pub mod crm;
+pub mod dispatch;
+pub mod error;
+pub mod plans;
+pub mod policy;
+pub mod time;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use catalog::{Catalog, Item, Resolution};
+pub use coverage::{Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord};
+pub use dispatch::{call, call_bytes, Engine};
+pub use error::{Error, ErrorCode};
+pub use policy::{Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit};
+pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};
+
+/// The library version (from `Cargo.toml`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

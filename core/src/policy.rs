@@ -1,0 +1,334 @@
+//! Policies (CRM.COM `warranty_policies`, PROTOCOL.md "Policy object") and the values they use.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::time::{Duration, ExpiryMode, Instant};
+
+/// Whether a policy may be applied to sold goods at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// May be applied (CRM.COM `EFFECTIVE`).
+    #[default]
+    Effective,
+    /// May not be applied (CRM.COM `NOT_EFFECTIVE`).
+    NotEffective,
+}
+
+/// How the policy of a replaced item carries over to the item that replaces it (DESIGN §6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplacementMode {
+    /// The replacement inherits the remaining coverage (`CARRY_OVER_WARRANTY`).
+    CarryOver,
+    /// The replacement gets the policy afresh from its issue (`APPLY_NEW_WARRANTY`).
+    ApplyNew,
+    /// The replacement inherits nothing (`NO_WARRANTY`).
+    #[default]
+    NoWarranty,
+}
+
+impl ReplacementMode {
+    /// The wire name, e.g. `carry_over`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplacementMode::CarryOver => "carry_over",
+            ReplacementMode::ApplyNew => "apply_new",
+            ReplacementMode::NoWarranty => "no_warranty",
+        }
+    }
+}
+
+/// The kinds of key a covered-goods entry may name, from most to least specific.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverKind {
+    /// A product code (most specific).
+    Product,
+    /// A product type name.
+    ProductType,
+    /// A brand name.
+    Brand,
+    /// A product family name (least specific).
+    Family,
+}
+
+impl CoverKind {
+    /// All kinds, most specific first.
+    pub const ALL: [CoverKind; 4] = [
+        CoverKind::Product,
+        CoverKind::ProductType,
+        CoverKind::Brand,
+        CoverKind::Family,
+    ];
+
+    /// The wire name, e.g. `product_type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverKind::Product => "product",
+            CoverKind::ProductType => "product_type",
+            CoverKind::Brand => "brand",
+            CoverKind::Family => "family",
+        }
+    }
+
+    /// Index 0..4 in [`CoverKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            CoverKind::Product => "product",
+            CoverKind::ProductType => "product type",
+            CoverKind::Brand => "brand",
+            CoverKind::Family => "product family",
+        }
+    }
+}
+
+impl fmt::Display for CoverKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
+/// One covered-goods entry: exactly one kind and the value it must equal (case-sensitive).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cover {
+    /// Which key of the item this entry looks at.
+    pub kind: CoverKind,
+    /// The value that key must equal.
+    pub value: String,
+}
+
+impl Serialize for Cover {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.kind.as_str(), &self.value)?;
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cover {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            product: Option<String>,
+            product_type: Option<String>,
+            brand: Option<String>,
+            family: Option<String>,
+        }
+        let r = Raw::deserialize(d)?;
+        let mut found = [
+            (CoverKind::Product, r.product),
+            (CoverKind::ProductType, r.product_type),
+            (CoverKind::Brand, r.brand),
+            (CoverKind::Family, r.family),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| Cover { kind: k, value: v }));
+        match (found.next(), found.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(serde::de::Error::custom(
+                "a covers entry names exactly one of product, product_type, brand, family",
+            )),
+        }
+    }
+}
+
+/// A coverage reason listed on a policy.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// The reason id the host passes in `reason`.
+    pub id: String,
+    /// `true` covers, `false` excludes, `null` (or absent) leaves the decision to a person.
+    #[serde(default)]
+    pub provides_coverage: Option<bool>,
+    /// Reason-level replacement mode overriding the policy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<ReplacementMode>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A usage cap, "whichever comes first" with the duration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageLimit {
+    /// What is counted, e.g. `hours` or `km`.
+    pub unit: String,
+    /// The most usage allowed since the start of coverage.
+    pub limit: Dec,
+}
+
+/// A non-negative exact decimal carried as a JSON string (`"2000"`, `"1.5"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Dec(pub Decimal);
+
+impl FromStr for Dec {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let ok = !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && s.bytes().filter(|b| *b == b'.').count() <= 1
+            && !s.starts_with('.')
+            && !s.ends_with('.');
+        let d = if ok { Decimal::from_str_exact(s).ok() } else { None };
+        d.map(Dec).ok_or_else(|| {
+            format!("`{s}` is not a non-negative decimal string such as \"2000\" or \"1.5\"")
+        })
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decimal string such as \"2000\" or \"1.5\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Dec, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A warranty policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Unique id within a catalog.
+    pub id: String,
+    /// Policy number; ties between equally specific candidates go to the lowest (string order).
+    #[serde(default)]
+    pub number: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// CRM.COM alternative code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_code: Option<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Life-cycle state.
+    #[serde(default)]
+    pub state: State,
+    /// How long coverage lasts from its start.
+    pub duration: Duration,
+    /// Exact end or end of the local day.
+    #[serde(default)]
+    pub expiry: ExpiryMode,
+    /// Replacement coverage policy.
+    #[serde(default)]
+    pub replacement: ReplacementMode,
+    /// The policy applies to goods sold at or after this instant.
+    #[serde(default)]
+    pub effective_from: Option<Instant>,
+    /// The policy applies to goods sold at or before this instant.
+    #[serde(default)]
+    pub effective_until: Option<Instant>,
+    /// Covered goods.
+    #[serde(default)]
+    pub covers: Vec<Cover>,
+    /// Coverage reasons.
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+    /// Business units allowed to apply the policy; empty = all.
+    #[serde(default)]
+    pub business_units: Vec<String>,
+    /// Usage cap, whichever comes first.
+    #[serde(default)]
+    pub usage_limit: Option<UsageLimit>,
+    /// Parts window; defaults to `duration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts_duration: Option<Duration>,
+    /// Labour window; defaults to `duration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labour_duration: Option<Duration>,
+    /// What the company undertakes (echoed in explanations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_responsibilities: Option<String>,
+    /// What the customer must do (echoed in explanations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_responsibilities: Option<String>,
+    /// User-defined fields, carried through untouched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub udf: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Policy {
+    /// A policy with the given id and duration and every default of PROTOCOL.md.
+    pub fn new(id: impl Into<String>, duration: Duration) -> Self {
+        Policy {
+            id: id.into(),
+            number: String::new(),
+            name: None,
+            alternative_code: None,
+            description: None,
+            state: State::Effective,
+            duration,
+            expiry: ExpiryMode::Exact,
+            replacement: ReplacementMode::NoWarranty,
+            effective_from: None,
+            effective_until: None,
+            covers: Vec::new(),
+            reasons: Vec::new(),
+            business_units: Vec::new(),
+            usage_limit: None,
+            parts_duration: None,
+            labour_duration: None,
+            company_responsibilities: None,
+            customer_responsibilities: None,
+            udf: None,
+        }
+    }
+
+    /// The reason with this id, if listed.
+    pub fn reason(&self, id: &str) -> Option<&Reason> {
+        self.reasons.iter().find(|r| r.id == id)
+    }
+
+    /// Checks what serde cannot: reason ids are unique. Paths are relative to the policy.
+    pub fn validate(&self) -> Result<()> {
+        for (i, r) in self.reasons.iter().enumerate() {
+            if self.reasons.iter().take(i).any(|p| p.id == r.id) {
+                return Err(Error::invalid(
+                    format!("reasons[{i}].id"),
+                    format!("reason `{}` is listed twice", r.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The name to show people: name, else id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
