@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod conformance;
 pub mod coverage;
 pub mod crm;
 pub mod dispatch;

@@ -1,0 +1,198 @@
+//! `wty demo`: the main job on the bundled example data in `examples/`.
+//!
+//! Every answer below comes from the same JSON dispatcher the C and WASM bindings use.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+use warranty_core::Engine;
+
+const CRM_POLICIES: &str = include_str!("../../examples/crm-com-policies.json");
+const PLANS: &str = include_str!("../../examples/plans.json");
+const ZONE: &str = "Europe/Nicosia";
+
+struct Demo<W: Write> {
+    engine: Engine,
+    out: W,
+}
+
+impl<W: Write> Demo<W> {
+    fn ask(&mut self, request: Value) -> Value {
+        let response = self.engine.call(&request.to_string());
+        serde_json::from_str(&response).unwrap_or(Value::Null)
+    }
+
+    fn heading(&mut self, title: &str) -> io::Result<()> {
+        writeln!(self.out, "\n== {title}")
+    }
+
+    /// Prints a decision: its message, then outcome and codes, or the error.
+    fn show(&mut self, what: &str, response: &Value) -> io::Result<Value> {
+        writeln!(self.out, "\n  {what}")?;
+        if response["ok"] != json!(true) {
+            let e = &response["error"];
+            writeln!(
+                self.out,
+                "    ERROR {} at `{}`: {}",
+                e["code"].as_str().unwrap_or("?"),
+                e["path"].as_str().unwrap_or(""),
+                e["message"].as_str().unwrap_or("")
+            )?;
+            return Ok(Value::Null);
+        }
+        let r = response["result"].clone();
+        if let Some(m) = r["message"].as_str() {
+            writeln!(self.out, "    {m}")?;
+        }
+        if let Some(o) = r["outcome"].as_str() {
+            let codes: Vec<&str> = r["codes"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            write!(self.out, "    outcome: {o}")?;
+            if !codes.is_empty() {
+                write!(self.out, "   codes: {}", codes.join(", "))?;
+            }
+            writeln!(self.out)?;
+        }
+        Ok(r)
+    }
+}
+
+/// Runs the demo, writing to stdout.
+pub fn run() -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut d = Demo {
+        engine: Engine::new(),
+        out: io::BufWriter::new(stdout.lock()),
+    };
+    story(&mut d)?;
+    d.out.flush()
+}
+
+fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
+    writeln!(
+        d.out,
+        "warranty {} demo: a Nicosia electronics store and a US web shop, on the bundled data in examples/",
+        warranty_core::VERSION
+    )?;
+
+    // 1. Catalog.
+    d.heading("1. Policies imported from CRM.COM (examples/crm-com-policies.json)")?;
+    let crm: Value = serde_json::from_str(CRM_POLICIES).unwrap_or(Value::Null);
+    let imported = d.ask(json!({"op": "import_crm_com", "response": crm, "zone": ZONE, "catalog": "store"}));
+    let policies = imported["result"]["policies"].as_array().cloned().unwrap_or_default();
+    writeln!(
+        d.out,
+        "  {} policies loaded as catalog \"store\"; CRM.COM dates read in {ZONE}.",
+        policies.len()
+    )?;
+    for p in &policies {
+        let covers: Vec<String> = p["covers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_object)
+                    .flat_map(|o| o.iter().map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or(""))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        writeln!(
+            d.out,
+            "  - {:<34} {:>3} {:<6} {:<13} replacement {:<11} covers {}",
+            p["name"].as_str().unwrap_or(p["id"].as_str().unwrap_or("")),
+            p["duration"]["value"],
+            p["duration"]["unit"].as_str().unwrap_or(""),
+            p["state"].as_str().unwrap_or(""),
+            p["replacement"].as_str().unwrap_or(""),
+            covers.join(", ")
+        )?;
+    }
+    for w in imported["result"]["warnings"].as_array().cloned().unwrap_or_default() {
+        writeln!(d.out, "  note: {}", w.as_str().unwrap_or(""))?;
+    }
+    if imported["ok"] != json!(true) {
+        d.show("import", &imported)?;
+    }
+
+    // 2. Sales.
+    d.heading("2. Sales at the Nicosia store: which policy covers each item?")?;
+    let sales = [
+        ("OLED-55 television (LG), sold 20 Mar 2026 18:05", json!({"product": "OLED-55", "product_type": "Televisions", "brand": "LG"}), "2026-03-20T18:05:00+02:00"),
+        ("PH-43 television (Philips), sold 28 Nov 2025 11:30", json!({"product": "PH-43", "product_type": "Televisions", "brand": "Philips"}), "2025-11-28T11:30:00+02:00"),
+        ("Decoder-Sakkas (Phillips, Digital family), sold 1 Apr 2016", json!({"product": "Decoder-Sakkas", "brand": "Phillips", "family": "Digital"}), "2016-04-01T12:00:00+03:00"),
+        ("A camera (Sony), sold 2 May 2026", json!({"product": "A7", "brand": "Sony"}), "2026-05-02T10:00:00+03:00"),
+    ];
+    for (what, item, sold_at) in sales {
+        let r = d.ask(json!({"op": "resolve", "catalog": "store", "item": item, "sold_at": sold_at, "zone": ZONE}));
+        let res = d.show(what, &r)?;
+        if let Some(end) = res["end"].as_str() {
+            writeln!(
+                d.out,
+                "    warranty record: policy {}, start {}, end {}",
+                res["policy"].as_str().unwrap_or(""),
+                res["start"].as_str().unwrap_or(""),
+                end
+            )?;
+        }
+    }
+
+    // 3. Failures.
+    let tv = policies.iter().find(|p| p["id"] == json!("TV-2Y")).cloned().unwrap_or(Value::Null);
+    d.heading("3. The PH-43 television fails on 20 Nov 2026: is it covered?")?;
+    for (reason, what) in [
+        ("DEFECT", "Reason DEFECT (manufacturing defect)"),
+        ("DROP", "Reason DROP (dropped by the customer)"),
+        ("POWER_SURGE", "Reason POWER_SURGE"),
+    ] {
+        let r = d.ask(json!({"op": "coverage", "policy": tv, "warranty": {"start": "2025-11-28T11:30:00+02:00"},
+            "as_of": "2026-11-20T09:15:00+02:00", "reason": reason, "zone": ZONE}));
+        let res = d.show(what, &r)?;
+        if res["outcome"] == json!("covered") {
+            writeln!(d.out, "    remaining: {} days, until {}", res["remaining_days"], res["end"].as_str().unwrap_or(""))?;
+        }
+    }
+
+    // 4. Replacement.
+    d.heading("4. The failed set is swapped: requested 20 Nov 2026, new set issued 23 Nov 2026")?;
+    let r = d.ask(json!({"op": "replace", "policy": tv, "original": {"start": "2025-11-28T11:30:00+02:00"},
+        "reason": "DEFECT", "requested_at": "2026-11-20T09:15:00+02:00", "issued_at": "2026-11-23T16:40:00+02:00", "zone": ZONE}));
+    let res = d.show("Replacement for DEFECT (policy says carry over)", &r)?;
+    if let Some(rep) = res["replacement"].as_object() {
+        writeln!(
+            d.out,
+            "    new set: {} → {} ({} days carried over; the 3 days in the workshop are not lost)",
+            rep.get("start").and_then(Value::as_str).unwrap_or(""),
+            rep.get("end").and_then(Value::as_str).unwrap_or(""),
+            rep.get("remaining_days").cloned().unwrap_or_default()
+        )?;
+    }
+    let r = d.ask(json!({"op": "replace", "policy": tv, "original": {"start": "2025-11-28T11:30:00+02:00"},
+        "reason": "DOA", "requested_at": "2025-11-29T10:00:00+02:00", "issued_at": "2025-11-29T15:00:00+02:00", "zone": ZONE}));
+    d.show("Dead on arrival the next day (reason DOA overrides: apply new)", &r)?;
+
+    // 5. Plans.
+    d.heading("5. US web shop: which extended plans may be sold with a $1,899 OLED TV? (examples/plans.json)")?;
+    let mut plans: Value = serde_json::from_str(PLANS).unwrap_or(Value::Null);
+    if let Some(o) = plans.as_object_mut() {
+        o.insert("op".into(), json!("plans"));
+        o.insert("item".into(), json!({"category": "oled-tv", "price": "1899.00", "purchased_at": "2026-11-20T14:00:00-05:00", "country": "US"}));
+        o.insert("sold_at".into(), json!("2026-11-20T14:05:00-05:00"));
+        o.insert("zone".into(), json!("America/New_York"));
+    }
+    let r = d.ask(plans);
+    let res = d.show("Plan offer at checkout", &r)?;
+    for p in res["plans"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "    [{}] {}",
+            if p["eligible"] == json!(true) { "x" } else { " " },
+            p["message"].as_str().unwrap_or("")
+        )?;
+    }
+    writeln!(
+        d.out,
+        "\nEvery answer above came from `wty call`'s dispatcher; see docs/protocol.md to ask your own."
+    )?;
+    Ok(())
+}
