@@ -2,6 +2,9 @@
 //!
 //! Every answer below comes from the same JSON dispatcher the C and WASM bindings use.
 
+// serde_json::Value indexing by key returns Null for a missing key; it never panics.
+#![allow(clippy::indexing_slicing)]
+
 use std::io::{self, Write};
 
 use serde_json::{json, Value};
@@ -80,8 +83,12 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     // 1. Catalog.
     d.heading("1. Policies imported from CRM.COM (examples/crm-com-policies.json)")?;
     let crm: Value = serde_json::from_str(CRM_POLICIES).unwrap_or(Value::Null);
-    let imported = d.ask(json!({"op": "import_crm_com", "response": crm, "zone": ZONE, "catalog": "store"}));
-    let policies = imported["result"]["policies"].as_array().cloned().unwrap_or_default();
+    let imported =
+        d.ask(json!({"op": "import_crm_com", "response": crm, "zone": ZONE, "catalog": "store"}));
+    let policies = imported["result"]["policies"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     writeln!(
         d.out,
         "  {} policies loaded as catalog \"store\"; CRM.COM dates read in {ZONE}.",
@@ -93,7 +100,10 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
             .map(|a| {
                 a.iter()
                     .filter_map(Value::as_object)
-                    .flat_map(|o| o.iter().map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or(""))))
+                    .flat_map(|o| {
+                        o.iter()
+                            .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or("")))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -108,7 +118,11 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
             covers.join(", ")
         )?;
     }
-    for w in imported["result"]["warnings"].as_array().cloned().unwrap_or_default() {
+    for w in imported["result"]["warnings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
         writeln!(d.out, "  note: {}", w.as_str().unwrap_or(""))?;
     }
     if imported["ok"] != json!(true) {
@@ -118,10 +132,26 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     // 2. Sales.
     d.heading("2. Sales at the Nicosia store: which policy covers each item?")?;
     let sales = [
-        ("OLED-55 television (LG), sold 20 Mar 2026 18:05", json!({"product": "OLED-55", "product_type": "Televisions", "brand": "LG"}), "2026-03-20T18:05:00+02:00"),
-        ("PH-43 television (Philips), sold 28 Nov 2025 11:30", json!({"product": "PH-43", "product_type": "Televisions", "brand": "Philips"}), "2025-11-28T11:30:00+02:00"),
-        ("Decoder-Sakkas (Phillips, Digital family), sold 1 Apr 2016", json!({"product": "Decoder-Sakkas", "brand": "Phillips", "family": "Digital"}), "2016-04-01T12:00:00+03:00"),
-        ("A camera (Sony), sold 2 May 2026", json!({"product": "A7", "brand": "Sony"}), "2026-05-02T10:00:00+03:00"),
+        (
+            "OLED-55 television (LG), sold 20 Mar 2026 18:05",
+            json!({"product": "OLED-55", "product_type": "Televisions", "brand": "LG"}),
+            "2026-03-20T18:05:00+02:00",
+        ),
+        (
+            "PH-43 television (Philips), sold 28 Nov 2025 11:30",
+            json!({"product": "PH-43", "product_type": "Televisions", "brand": "Philips"}),
+            "2025-11-28T11:30:00+02:00",
+        ),
+        (
+            "Decoder-Sakkas (Phillips, Digital family), sold 1 Apr 2016",
+            json!({"product": "Decoder-Sakkas", "brand": "Phillips", "family": "Digital"}),
+            "2016-04-01T12:00:00+03:00",
+        ),
+        (
+            "A camera (Sony), sold 2 May 2026",
+            json!({"product": "A7", "brand": "Sony"}),
+            "2026-05-02T10:00:00+03:00",
+        ),
     ];
     for (what, item, sold_at) in sales {
         let r = d.ask(json!({"op": "resolve", "catalog": "store", "item": item, "sold_at": sold_at, "zone": ZONE}));
@@ -138,7 +168,11 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     }
 
     // 3. Failures.
-    let tv = policies.iter().find(|p| p["id"] == json!("TV-2Y")).cloned().unwrap_or(Value::Null);
+    let tv = policies
+        .iter()
+        .find(|p| p["id"] == json!("TV-2Y"))
+        .cloned()
+        .unwrap_or(Value::Null);
     d.heading("3. The PH-43 television fails on 20 Nov 2026: is it covered?")?;
     for (reason, what) in [
         ("DEFECT", "Reason DEFECT (manufacturing defect)"),
@@ -149,7 +183,12 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
             "as_of": "2026-11-20T09:15:00+02:00", "reason": reason, "zone": ZONE}));
         let res = d.show(what, &r)?;
         if res["outcome"] == json!("covered") {
-            writeln!(d.out, "    remaining: {} days, until {}", res["remaining_days"], res["end"].as_str().unwrap_or(""))?;
+            writeln!(
+                d.out,
+                "    remaining: {} days, until {}",
+                res["remaining_days"],
+                res["end"].as_str().unwrap_or("")
+            )?;
         }
     }
 
@@ -169,7 +208,10 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     }
     let r = d.ask(json!({"op": "replace", "policy": tv, "original": {"start": "2025-11-28T11:30:00+02:00"},
         "reason": "DOA", "requested_at": "2025-11-29T10:00:00+02:00", "issued_at": "2025-11-29T15:00:00+02:00", "zone": ZONE}));
-    d.show("Dead on arrival the next day (reason DOA overrides: apply new)", &r)?;
+    d.show(
+        "Dead on arrival the next day (reason DOA overrides: apply new)",
+        &r,
+    )?;
 
     // 5. Plans.
     d.heading("5. US web shop: which extended plans may be sold with a $1,899 OLED TV? (examples/plans.json)")?;
@@ -186,7 +228,11 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
         writeln!(
             d.out,
             "    [{}] {}",
-            if p["eligible"] == json!(true) { "x" } else { " " },
+            if p["eligible"] == json!(true) {
+                "x"
+            } else {
+                " "
+            },
             p["message"].as_str().unwrap_or("")
         )?;
     }

@@ -64,7 +64,9 @@ fn run(args: &[String]) -> Result<u8, Failure> {
         "conformance" => cmd_conformance(rest),
         "demo" => {
             if let Some(a) = rest.first() {
-                return Err(Failure::Usage(format!("`demo` takes no argument, got `{a}`")));
+                return Err(Failure::Usage(format!(
+                    "`demo` takes no argument, got `{a}`"
+                )));
             }
             demo::run().map_err(|e| Failure::Io(format!("cannot write the demo: {e}")))?;
             Ok(0)
@@ -109,7 +111,11 @@ fn cmd_call(args: &[String]) -> Result<u8, Failure> {
     writeln!(out, "{response}")
         .and_then(|_| out.flush())
         .map_err(|e| Failure::Io(e.to_string()))?;
-    Ok(if response.starts_with("{\"ok\":true") { 0 } else { 1 })
+    Ok(if response.starts_with("{\"ok\":true") {
+        0
+    } else {
+        1
+    })
 }
 
 /// One response line per request line (blank lines are skipped), all through one engine.
@@ -161,7 +167,9 @@ fn vector_files(arg: &str, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
 
 fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
     if args.is_empty() {
-        return Err(Failure::Usage("`conformance` needs at least one DIR or FILE".into()));
+        return Err(Failure::Usage(
+            "`conformance` needs at least one DIR or FILE".into(),
+        ));
     }
     let mut files = Vec::new();
     for a in args {

@@ -238,14 +238,18 @@ pub fn check_coverage(q: &CoverageQuery<'_>) -> Result<CoverageDecision> {
         }
     }
     let outcome = outcome_of(&codes);
+    let as_of = cal.localize(q.as_of);
     let remaining_days = if q.as_of >= end {
         0
     } else {
-        cal.days_between(q.as_of, end).max(0)
+        // Both are written in the calendar's offsets: their own dates are local dates.
+        (end.0.date_naive() - as_of.0.date_naive())
+            .num_days()
+            .max(0)
     };
     let facts = CoverageFacts {
         policy: p.id.clone(),
-        as_of: cal.localize(q.as_of),
+        as_of,
         reason: q.reason.map(str::to_string),
         usage_used: used,
         usage_limit: p.usage_limit.as_ref().map(|l| l.limit),
@@ -262,25 +266,25 @@ pub fn check_coverage(q: &CoverageQuery<'_>) -> Result<CoverageDecision> {
         facts,
         message: String::new(),
     };
-    d.message = explain_coverage(p, &d, cal);
+    d.message = explain_coverage(p, &d);
     Ok(d)
 }
 
 /// One clause per code, for messages.
-fn clause(code: Code, p: &Policy, d: &CoverageDecision, cal: Calendar) -> String {
+fn clause(code: Code, p: &Policy, d: &CoverageDecision) -> String {
     let reason = d.facts.reason.as_deref().unwrap_or("");
     let unit = d.facts.usage_unit.as_deref().unwrap_or("");
     let limit = d.facts.usage_limit.unwrap_or_default();
     match code {
-        Code::NotStarted => format!("coverage only starts on {}", human_date(d.start, cal)),
-        Code::Expired => format!("coverage ended on {}", human_date(d.end, cal)),
+        Code::NotStarted => format!("coverage only starts on {}", human_date(d.start)),
+        Code::Expired => format!("coverage ended on {}", human_date(d.end)),
         Code::UsageLimitExceeded => format!(
             "{} {unit} used is over the limit of {limit} {unit}",
             d.facts.usage_used.unwrap_or_default()
         ),
-        Code::UsageUnknown => format!(
-            "the policy is capped at {limit} {unit} and no usage reading was given"
-        ),
+        Code::UsageUnknown => {
+            format!("the policy is capped at {limit} {unit} and no usage reading was given")
+        }
         Code::ReasonNotSupported => format!("reason {reason} is not listed on policy {}", p.id),
         Code::ReasonExcluded => format!("policy {} excludes reason {reason}", p.id),
         Code::ReasonUndecided => format!(
@@ -288,9 +292,7 @@ fn clause(code: Code, p: &Policy, d: &CoverageDecision, cal: Calendar) -> String
             p.id
         ),
         Code::NotUnderWarranty => "the original item was not under warranty".to_string(),
-        Code::ReplacementNotCovered => {
-            "the policy gives a replacement no warranty".to_string()
-        }
+        Code::ReplacementNotCovered => "the policy gives a replacement no warranty".to_string(),
         Code::NoPolicyMatch => "no policy applies to this item".to_string(),
     }
 }
@@ -303,14 +305,14 @@ fn join_clauses(clauses: &[String]) -> String {
     }
 }
 
-fn explain_coverage(p: &Policy, d: &CoverageDecision, cal: Calendar) -> String {
-    let clauses: Vec<String> = d.codes.iter().map(|c| clause(*c, p, d, cal)).collect();
+fn explain_coverage(p: &Policy, d: &CoverageDecision) -> String {
+    let clauses: Vec<String> = d.codes.iter().map(|c| clause(*c, p, d)).collect();
     match d.outcome {
         Outcome::Covered => {
             let mut s = format!(
                 "Covered by {} until {} ({} {} left)",
                 p.label(),
-                human_date(d.end, cal),
+                human_date(d.end),
                 d.remaining_days,
                 if d.remaining_days == 1 { "day" } else { "days" }
             );
@@ -436,7 +438,7 @@ pub fn replace(q: &ReplaceQuery<'_>) -> Result<ReplaceDecision> {
             }
         }
     };
-    let message = explain_replace(p, mode, outcome, &codes, &replacement, &cov, cal);
+    let message = explain_replace(p, mode, outcome, &codes, &replacement, &cov);
     Ok(ReplaceDecision {
         mode,
         outcome,
@@ -454,9 +456,8 @@ fn explain_replace(
     codes: &[Code],
     rc: &Option<ReplacementCoverage>,
     cov: &CoverageDecision,
-    cal: Calendar,
 ) -> String {
-    let clauses: Vec<String> = codes.iter().map(|c| clause(*c, p, cov, cal)).collect();
+    let clauses: Vec<String> = codes.iter().map(|c| clause(*c, p, cov)).collect();
     match (rc, outcome) {
         (Some(r), _) => {
             let how = match mode {
@@ -465,8 +466,8 @@ fn explain_replace(
             };
             let mut s = format!(
                 "The replacement {how}: covered from {} until {} ({} days)",
-                human_date(r.start, cal),
-                human_date(r.end, cal),
+                human_date(r.start),
+                human_date(r.end),
                 r.remaining_days
             );
             if outcome == Outcome::NeedsReview {

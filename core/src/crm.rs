@@ -46,7 +46,11 @@ fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>> {
         .ok_or_else(|| Error::invalid(path, "expected an object"))
 }
 
-fn array<'a>(o: &'a Map<String, Value>, keys: &[&str], path: &str) -> Result<(&'a [Value], String)> {
+fn array<'a>(
+    o: &'a Map<String, Value>,
+    keys: &[&str],
+    path: &str,
+) -> Result<(&'a [Value], String)> {
     for k in keys {
         if let Some(v) = field(o, k) {
             let p = format!("{path}.{k}");
@@ -159,7 +163,10 @@ fn reason(v: &Value, path: &str) -> Result<Reason> {
     };
     let replacement = match opt_str(o, "replacement_coverage_policy", path)? {
         None => None,
-        Some(s) => Some(replacement(&s, &format!("{path}.replacement_coverage_policy"))?),
+        Some(s) => Some(replacement(
+            &s,
+            &format!("{path}.replacement_coverage_policy"),
+        )?),
     };
     Ok(Reason {
         id,
@@ -176,7 +183,11 @@ fn policy(v: &Value, path: &str, cal: Calendar, warnings: &mut Vec<String>) -> R
     let value = match field(o, "duration") {
         Some(Value::Number(n)) => n
             .as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                    .map(|f| f as u64)
+            })
             .and_then(|n| u32::try_from(n).ok()),
         None => return Err(Error::invalid(dur_path, "missing field `duration`")),
         Some(_) => None,
@@ -209,7 +220,11 @@ fn policy(v: &Value, path: &str, cal: Calendar, warnings: &mut Vec<String>) -> R
         None => ReplacementMode::NoWarranty,
         Some(s) => replacement(&s, &format!("{path}.replacement_coverage_policy"))?,
     };
-    let (goods, gp) = array(o, &["physical_goods_covered", "physical_goods_covered_set"], path)?;
+    let (goods, gp) = array(
+        o,
+        &["physical_goods_covered", "physical_goods_covered_set"],
+        path,
+    )?;
     let covers = goods
         .iter()
         .enumerate()
@@ -230,7 +245,10 @@ fn policy(v: &Value, path: &str, cal: Calendar, warnings: &mut Vec<String>) -> R
             req_str(object(u, &p)?, "id", &p)
         })
         .collect::<Result<Vec<_>>>()?;
-    if array(o, &["allowed_organisational_units_set"], path)?.0.len() > 0 {
+    if !array(o, &["allowed_organisational_units_set"], path)?
+        .0
+        .is_empty()
+    {
         warnings.push(format!(
             "{path}.allowed_organisational_units_set is deprecated since CRM.COM R18 and was not applied; list business units in allowed_business_units_set"
         ));

@@ -72,7 +72,10 @@ impl Engine {
             Err(e) => error_response(&Error {
                 code: ErrorCode::InvalidJson,
                 path: String::new(),
-                message: format!("the request is not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+                message: format!(
+                    "the request is not UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
             }),
         }
     }
@@ -122,7 +125,10 @@ impl Engine {
             "unload_catalog" => {
                 let r: UnloadReq = parse(request)?;
                 match self.catalogs.remove(&r.name) {
-                    Some(c) => ser(&CatalogInfo { name: r.name, policies: c.len() }),
+                    Some(c) => ser(&CatalogInfo {
+                        name: r.name,
+                        policies: c.len(),
+                    }),
                     None => Err(no_catalog("name", &r.name)),
                 }
             }
@@ -131,7 +137,10 @@ impl Engine {
                 let catalogs: Vec<CatalogInfo> = self
                     .catalogs
                     .iter()
-                    .map(|(n, c)| CatalogInfo { name: n.clone(), policies: c.len() })
+                    .map(|(n, c)| CatalogInfo {
+                        name: n.clone(),
+                        policies: c.len(),
+                    })
                     .collect();
                 ser(&serde_json::json!({ "catalogs": catalogs }))
             }
@@ -149,13 +158,16 @@ impl Engine {
                     operations: OPERATIONS,
                 })
             }
-            other => Err(Error {
-                code: ErrorCode::UnknownOp,
-                path: "op".into(),
-                message: format!(
-                    "`{other}` is not an operation; known: {}",
-                    OPERATIONS.join(", ")
-                ),
+            other => Err(match serde_json::from_str::<IgnoredAny>(request) {
+                Err(e) => not_json(&e),
+                Ok(_) => Error {
+                    code: ErrorCode::UnknownOp,
+                    path: "op".into(),
+                    message: format!(
+                        "`{other}` is not an operation; known: {}",
+                        OPERATIONS.join(", ")
+                    ),
+                },
             }),
         }
     }
@@ -178,10 +190,15 @@ impl Engine {
             (Some(ps), None) => {
                 let c = Catalog::new(ps)?;
                 c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+                    .explain(&r.item)
             }
             (None, Some(name)) => {
-                let c = self.catalogs.get(&name).ok_or_else(|| no_catalog("catalog", &name))?;
+                let c = self
+                    .catalogs
+                    .get(&name)
+                    .ok_or_else(|| no_catalog("catalog", &name))?;
                 c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+                    .explain(&r.item)
             }
         };
         Ok(ResolveResult(res))
@@ -189,7 +206,10 @@ impl Engine {
 
     fn op_load(&mut self, r: LoadReq) -> Result<CatalogInfo> {
         let c = Catalog::new(r.policies)?;
-        let info = CatalogInfo { name: r.name.clone(), policies: c.len() };
+        let info = CatalogInfo {
+            name: r.name.clone(),
+            policies: c.len(),
+        };
         self.catalogs.insert(r.name, c);
         Ok(info)
     }
@@ -211,11 +231,15 @@ impl Engine {
 }
 
 fn no_catalog(path: &str, name: &str) -> Error {
-    Error::invalid(path, format!("no catalog named `{name}` is loaded (use load_catalog)"))
+    Error::invalid(
+        path,
+        format!("no catalog named `{name}` is loaded (use load_catalog)"),
+    )
 }
 
 fn ser<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| Error::invalid("", format!("cannot render the result: {e}")))
+    serde_json::to_string(v)
+        .map_err(|e| Error::invalid("", format!("cannot render the result: {e}")))
 }
 
 #[derive(Serialize)]
@@ -241,6 +265,20 @@ fn clean(msg: String) -> String {
 
 /// First pass: is it JSON, is it an object, and which `op` does it name?
 fn peek_op(request: &str) -> Result<String> {
+    // Fast path for the common shape `{"op":"name",...`: the full parse that follows checks
+    // the rest of the document (and rejects a second `op`).
+    if let Some(rest) = request.strip_prefix("{\"op\":\"") {
+        if let Some(end) = rest.find('"') {
+            let name = rest.get(..end).unwrap_or("");
+            if !name.contains('\\')
+                && rest
+                    .get(end + 1..)
+                    .is_some_and(|r| r.starts_with([',', '}']))
+            {
+                return Ok(name.to_string());
+            }
+        }
+    }
     if !request.trim_start().starts_with('{') {
         return Err(match serde_json::from_str::<IgnoredAny>(request) {
             Ok(_) => Error::invalid("", "the request must be a JSON object"),
@@ -257,11 +295,16 @@ fn peek_op(request: &str) -> Result<String> {
         op: Option<serde_json::Value>,
     }
     match serde_json::from_str::<Peek>(request) {
-        Ok(Peek { op: Some(serde_json::Value::String(s)) }) => Ok(s),
+        Ok(Peek {
+            op: Some(serde_json::Value::String(s)),
+        }) => Ok(s),
         Ok(Peek { op: None }) => Err(Error {
             code: ErrorCode::UnknownOp,
             path: "op".into(),
-            message: format!("missing field `op`; known operations: {}", OPERATIONS.join(", ")),
+            message: format!(
+                "missing field `op`; known operations: {}",
+                OPERATIONS.join(", ")
+            ),
         }),
         Ok(Peek { op: Some(_) }) => Err(Error {
             code: ErrorCode::UnknownOp,
@@ -273,7 +316,11 @@ fn peek_op(request: &str) -> Result<String> {
             let path = if msg.contains("`op`") { "op" } else { "" };
             Err(Error::invalid(
                 path,
-                if path.is_empty() { format!("the request must be a JSON object ({msg})") } else { msg },
+                if path.is_empty() {
+                    format!("the request must be a JSON object ({msg})")
+                } else {
+                    msg
+                },
             ))
         }
         Err(e) => Err(Error {
@@ -288,6 +335,13 @@ fn peek_op(request: &str) -> Result<String> {
 fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
     let mut de = serde_json::Deserializer::from_str(request);
     let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            return not_json(e.inner());
+        }
+        // A data error in a document that is not JSON further on: not JSON wins.
+        if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
+            return not_json(&j);
+        }
         let path = e.path().to_string();
         let msg = clean(e.inner().to_string());
         let path = if path == "." { String::new() } else { path };
@@ -298,8 +352,16 @@ fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
         };
         Error::invalid(path, msg)
     })?;
-    de.end().map_err(|e| Error::invalid("", clean(e.to_string())))?;
+    de.end().map_err(|e| not_json(&e))?;
     Ok(v)
+}
+
+fn not_json(e: &serde_json::Error) -> Error {
+    Error {
+        code: ErrorCode::InvalidJson,
+        path: String::new(),
+        message: format!("the request is not JSON: {e}"),
+    }
 }
 
 fn missing_field(msg: &str) -> Option<&str> {
@@ -338,7 +400,10 @@ struct ExpiryResult {
 fn op_expiry(r: ExpiryReq) -> Result<ExpiryResult> {
     let cal = Calendar::for_operation(r.zone, r.start);
     let end = time::expiry(r.start, r.duration, r.expiry, cal).map_err(|_| {
-        Error::invalid("duration.value", "the end falls outside the supported years 1..=9999")
+        Error::invalid(
+            "duration.value",
+            "the end falls outside the supported years 1..=9999",
+        )
     })?;
     let days = cal.days_between(r.start, end);
     Ok(ExpiryResult {
@@ -348,8 +413,8 @@ fn op_expiry(r: ExpiryReq) -> Result<ExpiryResult> {
         message: format!(
             "Coverage of {} from {} ends on {} ({days} {}).",
             r.duration,
-            human_date(r.start, cal),
-            human_date(end, cal),
+            human_date(cal.localize(r.start)),
+            human_date(end),
             if days == 1 { "day" } else { "days" }
         ),
     })
@@ -410,7 +475,16 @@ fn op_replace(r: ReplaceReq) -> Result<coverage::ReplaceDecision> {
         usage: r.usage,
         calendar: Calendar::for_operation(r.zone, r.original.start),
     })
-    .map_err(|e| if e.path == "warranty.end" { Error { path: "original.end".into(), ..e } } else { e })
+    .map_err(|e| {
+        if e.path == "warranty.end" {
+            Error {
+                path: "original.end".into(),
+                ..e
+            }
+        } else {
+            e
+        }
+    })
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,10 @@
 //!     "duration":{"value":1,"unit":"months"}}"#);
 //! assert!(response.starts_with(r#"{"ok":true,"result":{"start":"2024-01-31T10:00:00+01:00","end":"2024-02-29T10:00:00+01:00","days":29"#));
 //! ```
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 #![warn(missing_docs)]
 
 pub mod catalog;
@@ -31,7 +34,9 @@ pub mod time;
 pub mod testing;
 
 pub use catalog::{Catalog, Item, Resolution};
-pub use coverage::{Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord};
+pub use coverage::{
+    Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord,
+};
 pub use dispatch::{call, call_bytes, Engine};
 pub use error::{Error, ErrorCode};
 pub use policy::{Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit};

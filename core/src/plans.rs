@@ -228,8 +228,8 @@ pub fn eligibility(
         let message = if eligible {
             format!(
                 "{name} may be sold: it would cover the item from {} until {}.",
-                human_date(start, cal),
-                human_date(end, cal)
+                human_date(start),
+                human_date(end)
             )
         } else {
             let why: Vec<&str> = codes.iter().map(|c| plan_clause(*c)).collect();

@@ -183,7 +183,11 @@ impl FromStr for Dec {
             && s.bytes().filter(|b| *b == b'.').count() <= 1
             && !s.starts_with('.')
             && !s.ends_with('.');
-        let d = if ok { Decimal::from_str_exact(s).ok() } else { None };
+        let d = if ok {
+            Decimal::from_str_exact(s).ok()
+        } else {
+            None
+        };
         d.map(Dec).ok_or_else(|| {
             format!("`{s}` is not a non-negative decimal string such as \"2000\" or \"1.5\"")
         })

@@ -58,31 +58,41 @@ impl Instant {
 
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Hand-rolled: this runs for every instant of every response.
         let d = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            d.year(),
-            d.month(),
-            d.day(),
-            d.hour(),
-            d.minute(),
-            d.second()
-        )?;
-        write_offset(f, self.offset())
-    }
-}
-
-fn write_offset(f: &mut fmt::Formatter<'_>, off: FixedOffset) -> fmt::Result {
-    let secs = off.local_minus_utc();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let a = secs.unsigned_abs();
-    let (h, m, s) = (a / 3600, (a / 60) % 60, a % 60);
-    if s == 0 {
-        write!(f, "{sign}{h:02}:{m:02}")
-    } else {
+        let mut b = *b"0000-00-00T00:00:00+00:00:00";
+        fn put(b: &mut [u8], at: usize, v: u32, width: usize) {
+            let mut v = v;
+            for i in (0..width).rev() {
+                if let Some(slot) = b.get_mut(at + i) {
+                    *slot = b'0' + (v % 10) as u8;
+                }
+                v /= 10;
+            }
+        }
+        put(&mut b, 0, d.year().unsigned_abs(), 4);
+        put(&mut b, 5, d.month(), 2);
+        put(&mut b, 8, d.day(), 2);
+        put(&mut b, 11, d.hour(), 2);
+        put(&mut b, 14, d.minute(), 2);
+        put(&mut b, 17, d.second(), 2);
+        let secs = self.offset().local_minus_utc();
+        if secs < 0 {
+            if let Some(s) = b.get_mut(19) {
+                *s = b'-';
+            }
+        }
+        let a = secs.unsigned_abs();
+        put(&mut b, 20, a / 3600, 2);
+        put(&mut b, 23, (a / 60) % 60, 2);
         // Local mean time offsets of the 19th century carry seconds; keep them exact.
-        write!(f, "{sign}{h:02}:{m:02}:{s:02}")
+        let len = if a % 60 == 0 {
+            25
+        } else {
+            put(&mut b, 26, a % 60, 2);
+            28
+        };
+        f.write_str(std::str::from_utf8(b.get(..len).unwrap_or_default()).unwrap_or_default())
     }
 }
 
@@ -283,9 +293,10 @@ pub struct OutOfRange;
 /// Adds a local civil date offset to `start` in `cal`, keeping the wall-clock time and
 /// resolving with `start`'s offset preferred. Counted from `start`, never step by step.
 pub fn add_duration(start: Instant, d: Duration, cal: Calendar) -> Result<Instant, OutOfRange> {
-    let local = cal.local(start);
+    let here = cal.localize(start);
+    let local = here.0.naive_local();
     let date = shift_date(local.date(), d).ok_or(OutOfRange)?;
-    cal.resolve(date.and_time(local.time()), Some(cal.offset_at(start)))
+    cal.resolve(date.and_time(local.time()), Some(here.offset()))
         .ok_or(OutOfRange)
 }
 
@@ -322,16 +333,14 @@ pub fn expiry(
     }
 }
 
-/// Human date for messages: `1 Jun 2027`.
-pub fn human_date(t: Instant, cal: Calendar) -> String {
-    let d = cal.date(t);
+/// Human date for messages, `1 Jun 2027`, in the instant's own offset: pass instants already
+/// written in the operation's calendar ([`Calendar::localize`]).
+pub fn human_date(t: Instant) -> String {
+    let d = t.0.date_naive();
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let m = MONTHS
-        .get(d.month0() as usize)
-        .copied()
-        .unwrap_or("???");
+    let m = MONTHS.get(d.month0() as usize).copied().unwrap_or("???");
     format!("{} {} {}", d.day(), m, d.year())
 }
 
@@ -357,7 +366,10 @@ mod tests {
 
     #[test]
     fn renders_utc_as_plus_zero() {
-        assert_eq!(i("2025-01-01T10:00:00Z").to_string(), "2025-01-01T10:00:00+00:00");
+        assert_eq!(
+            i("2025-01-01T10:00:00Z").to_string(),
+            "2025-01-01T10:00:00+00:00"
+        );
         assert_eq!(
             i("2025-01-01T10:00:00.999-03:30").to_string(),
             "2025-01-01T10:00:00-03:30"
@@ -387,10 +399,18 @@ mod tests {
         let z = add_duration(late, Duration::new(0, Unit::Days), cal).unwrap();
         assert_eq!(z, late);
         assert_eq!(z.to_string(), "2026-11-01T01:30:00-05:00");
-        // Started from an offset that is neither of the two: earlier one.
-        let fixed = i("2026-10-31T01:30:00+00:00");
-        let e = add_duration(cal.localize(fixed), Duration::new(1, Unit::Days), cal).unwrap();
-        assert_eq!(e.0.naive_local().date(), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        // Preferred offset that is neither of the two: the earlier instant.
+        let fold = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_opt(1, 30, 0)
+            .unwrap();
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let r = cal.resolve(fold, Some(utc)).unwrap();
+        assert_eq!(r.to_string(), "2026-11-01T01:30:00-04:00");
+        let r = cal
+            .resolve(fold, Some(FixedOffset::west_opt(5 * 3600).unwrap()))
+            .unwrap();
+        assert_eq!(r.to_string(), "2026-11-01T01:30:00-05:00");
     }
 
     #[test]
@@ -398,11 +418,15 @@ mod tests {
         let cal = Calendar::Fixed(FixedOffset::east_opt(3600).unwrap());
         let s = i("2024-01-31T10:00:00+01:00");
         assert_eq!(
-            add_duration(s, Duration::new(1, Unit::Months), cal).unwrap().to_string(),
+            add_duration(s, Duration::new(1, Unit::Months), cal)
+                .unwrap()
+                .to_string(),
             "2024-02-29T10:00:00+01:00"
         );
         assert_eq!(
-            add_duration(s, Duration::new(3, Unit::Months), cal).unwrap().to_string(),
+            add_duration(s, Duration::new(3, Unit::Months), cal)
+                .unwrap()
+                .to_string(),
             "2024-04-30T10:00:00+01:00"
         );
     }

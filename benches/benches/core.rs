@@ -1,0 +1,111 @@
+//! `cargo bench -p warranty-benches` (or `make bench`). Figures for the issue notes:
+//! resolve (typed) vs a HashMap + chrono baseline, `call` with coverage, engine resolve,
+//! catalog load.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use chrono::{DateTime, FixedOffset, Months};
+use criterion::{criterion_group, criterion_main, Criterion};
+use warranty_benches::{load_catalog_request, policies, resolve_request, COVERAGE_REQUEST};
+use warranty_core::{Calendar, Catalog, Engine, Instant, Item, Policy};
+
+const N: usize = 10_000;
+
+fn catalog() -> (Catalog, Vec<Policy>) {
+    let ps: Vec<Policy> = policies(N)
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect();
+    (Catalog::new(ps.clone()).unwrap(), ps)
+}
+
+fn bench_resolve(c: &mut Criterion) {
+    let (cat, ps) = catalog();
+    let sold: Instant = Instant::parse("2026-05-01T12:00:00+02:00").unwrap();
+    let cal = Calendar::Fixed(sold.offset());
+    let item = Item {
+        product: Some("P4321".into()),
+        product_type: Some("T7".into()),
+        brand: Some("B3".into()),
+        family: None,
+    };
+    let mut g = c.benchmark_group("resolve_10k");
+    g.bench_function("typed_catalog_resolve", |b| {
+        b.iter(|| {
+            cat.resolve(black_box(&item), black_box(sold), None, cal)
+                .unwrap()
+        })
+    });
+    // The baseline: the same question answered by hand with plain HashMaps (one per key
+    // kind, std SipHash) and chrono: look up the item's keys most specific first, take the
+    // first policy found, add its months. No dates checked, no ties ordered, no explanation.
+    let mut maps: [HashMap<String, Vec<usize>>; 3] = Default::default();
+    for (i, p) in ps.iter().enumerate() {
+        for c in &p.covers {
+            let k = c.kind.index().min(2);
+            maps[k].entry(c.value.clone()).or_default().push(i);
+        }
+    }
+    let sold_dt: DateTime<FixedOffset> = sold.0;
+    let keys = ["P4321", "T7", "B3"];
+    g.bench_function("baseline_hashmap_chrono", |b| {
+        b.iter(|| {
+            let hit = keys
+                .iter()
+                .zip(&maps)
+                .find_map(|(k, m)| m.get(black_box(*k)).and_then(|v| v.first()))
+                .copied()
+                .unwrap();
+            black_box(sold_dt)
+                .checked_add_months(Months::new(ps[hit].duration.value))
+                .unwrap()
+        })
+    });
+    let product_only = Item {
+        product: Some("P4321".into()),
+        ..Item::default()
+    };
+    g.bench_function("typed_catalog_resolve_product_only", |b| {
+        b.iter(|| {
+            cat.resolve(black_box(&product_only), black_box(sold), None, cal)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn bench_call(c: &mut Criterion) {
+    let mut g = c.benchmark_group("dispatcher");
+    g.bench_function("call_coverage_inline_policy", |b| {
+        b.iter(|| warranty_core::call(black_box(COVERAGE_REQUEST)))
+    });
+    let mut engine = Engine::new();
+    let load = load_catalog_request("main", N);
+    assert!(engine.call(&load).starts_with("{\"ok\":true"));
+    let reqs: Vec<String> = (0..1024).map(|k| resolve_request("main", N, k)).collect();
+    let mut k = 0usize;
+    let mut out = String::with_capacity(1024);
+    g.bench_function("engine_resolve_loaded_catalog", |b| {
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            out.clear();
+            engine.call_into(black_box(&reqs[k]), &mut out);
+            out.len()
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("load");
+    g.sample_size(20);
+    g.bench_function("load_catalog_10k_from_json", |b| {
+        b.iter(|| {
+            let mut e = Engine::new();
+            e.call(black_box(&load))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_resolve, bench_call);
+criterion_main!(benches);

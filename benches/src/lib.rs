@@ -1,0 +1,49 @@
+//! Deterministic data sets shared by the benchmarks and `scripts/bench-ndjson.sh`.
+
+use serde_json::{json, Value};
+
+/// `n` policies: one per product code `P{i}`, plus every 100th naming a type, every 200th a
+/// brand and every 1,000th a family, so that items match at several levels.
+pub fn policies(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let mut covers = vec![json!({"product": format!("P{i}")})];
+            if i % 100 == 0 {
+                covers.push(json!({"product_type": format!("T{}", i / 100 % 50)}));
+            }
+            if i % 200 == 0 {
+                covers.push(json!({"brand": format!("B{}", i / 200 % 20)}));
+            }
+            if i % 1000 == 0 {
+                covers.push(json!({"family": format!("F{}", i / 1000 % 5)}));
+            }
+            json!({
+                "id": format!("POL-{i}"),
+                "number": format!("{}", i % 97),
+                "name": format!("Policy {i}"),
+                "duration": {"value": 12 + (i % 4) * 12, "unit": "months"},
+                "replacement": "carry_over",
+                "effective_from": "2020-01-01T00:00:00+00:00",
+                "covers": covers,
+                "reasons": [{"id": "DEFECT", "provides_coverage": true}, {"id": "DROP", "provides_coverage": false}]
+            })
+        })
+        .collect()
+}
+
+/// A `load_catalog` request for `n` policies under `name`.
+pub fn load_catalog_request(name: &str, n: usize) -> String {
+    json!({"op": "load_catalog", "name": name, "policies": policies(n)}).to_string()
+}
+
+/// The `k`-th resolve request against catalog `name` of `n` policies.
+pub fn resolve_request(name: &str, n: usize, k: usize) -> String {
+    let i = (k * 7919) % n;
+    json!({"op": "resolve", "catalog": name,
+        "item": {"product": format!("P{i}"), "product_type": format!("T{}", k % 50), "brand": format!("B{}", k % 20)},
+        "sold_at": "2026-05-01T12:00:00+02:00"})
+    .to_string()
+}
+
+/// A `coverage` request with the policy inline.
+pub const COVERAGE_REQUEST: &str = r#"{"op":"coverage","policy":{"id":"TV-2Y","duration":{"value":2,"unit":"years"},"replacement":"carry_over","reasons":[{"id":"DEFECT","provides_coverage":true},{"id":"DROP","provides_coverage":false},{"id":"POWER_SURGE","provides_coverage":null}]},"warranty":{"start":"2025-06-01T09:00:00+02:00"},"as_of":"2026-11-22T15:00:00+01:00","reason":"DEFECT","zone":"Europe/Berlin"}"#;
