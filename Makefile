@@ -45,6 +45,7 @@ bench-check:
 
 bench:
 	$(CARGO) bench -p warranty-benches
+	bash scripts/bench-ndjson.sh
 
 doc:
 	$(CARGO) doc --workspace --no-deps

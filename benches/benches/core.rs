@@ -86,12 +86,12 @@ fn bench_call(c: &mut Criterion) {
     assert!(engine.call(&load).starts_with("{\"ok\":true"));
     let reqs: Vec<String> = (0..1024).map(|k| resolve_request("main", N, k)).collect();
     let mut k = 0usize;
-    let mut out = String::with_capacity(1024);
+    let mut out: Vec<u8> = Vec::with_capacity(1024);
     g.bench_function("engine_resolve_loaded_catalog", |b| {
         b.iter(|| {
             k = (k + 1) & 1023;
             out.clear();
-            engine.call_into(black_box(&reqs[k]), &mut out);
+            engine.call_to(black_box(&reqs[k]), &mut out);
             out.len()
         })
     });

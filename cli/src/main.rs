@@ -125,7 +125,7 @@ fn stream(input: Box<dyn Read>, stdout: io::StdoutLock<'_>) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
     let mut engine = Engine::new();
     let mut line = Vec::with_capacity(1024);
-    let mut response = String::with_capacity(1024);
+    let mut response: Vec<u8> = Vec::with_capacity(1024);
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line)? == 0 {
@@ -137,11 +137,11 @@ fn stream(input: Box<dyn Read>, stdout: io::StdoutLock<'_>) -> io::Result<()> {
         }
         response.clear();
         match std::str::from_utf8(trimmed) {
-            Ok(s) => engine.call_into(s, &mut response),
-            Err(_) => response.push_str(&engine.call_bytes(trimmed)),
+            Ok(s) => engine.call_to(s, &mut response),
+            Err(_) => response.extend_from_slice(engine.call_bytes(trimmed).as_bytes()),
         }
-        response.push('\n');
-        out.write_all(response.as_bytes())?;
+        response.push(b'\n');
+        out.write_all(&response)?;
         if reader.buffer().is_empty() {
             out.flush()?;
         }
