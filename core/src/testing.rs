@@ -531,6 +531,19 @@ pub fn check_resolve_matches_scan(
     if got != want {
         return err("indexed resolve disagrees with a scan", (got, want));
     }
+    // The typed resolve picks its winner without ordering every candidate: same winner.
+    let cal = Calendar::Fixed(sold_at.offset());
+    let Ok(r) = catalog.resolve(item, sold_at, bu, cal) else {
+        return Ok(());
+    };
+    let winner = r.policy().map(|p| (p.id.clone(), r.matched_by()));
+    let first = want.first().map(|(id, k)| (id.clone(), Some(*k)));
+    if winner != first {
+        return err(
+            "typed resolve winner differs from the scan's first",
+            (winner, first),
+        );
+    }
     Ok(())
 }
 
