@@ -361,6 +361,20 @@ pub fn check_months_clamp(start: Instant, n: u32, cal: Calendar) -> Result<(), S
     Ok(())
 }
 
+/// `policy` with the given replacement mode, no usage cap, and one covering reason `R`.
+fn covering_reason_r(policy: &Policy, mode: ReplacementMode) -> Policy {
+    let mut p = policy.clone();
+    p.replacement = mode;
+    p.usage_limit = None;
+    p.reasons = vec![Reason {
+        id: "R".into(),
+        provides_coverage: Some(true),
+        replacement: None,
+        name: None,
+    }];
+    p
+}
+
 /// Carry-over: never more remaining days than the original had at the request date; a
 /// same-day issue keeps the original's end; a chain of same-day replacements keeps it too.
 pub fn check_carry_over(
@@ -371,15 +385,7 @@ pub fn check_carry_over(
     steps: usize,
     cal: Calendar,
 ) -> Result<(), String> {
-    let mut p = policy.clone();
-    p.replacement = ReplacementMode::CarryOver;
-    p.usage_limit = None;
-    p.reasons = vec![Reason {
-        id: "R".into(),
-        provides_coverage: Some(true),
-        replacement: None,
-        name: None,
-    }];
+    let p = covering_reason_r(policy, ReplacementMode::CarryOver);
     let mut record = WarrantyRecord::starting(start);
     let first_end = match expiry(start, p.duration, p.expiry, cal) {
         Ok(e) => e,
@@ -449,16 +455,7 @@ pub fn check_apply_new_monotone(
     i2: i64,
     cal: Calendar,
 ) -> Result<(), String> {
-    let mut p = policy.clone();
-    p.replacement = ReplacementMode::ApplyNew;
-    p.reasons.clear();
-    p.reasons.push(Reason {
-        id: "R".into(),
-        provides_coverage: Some(true),
-        replacement: None,
-        name: None,
-    });
-    p.usage_limit = None;
+    let p = covering_reason_r(policy, ReplacementMode::ApplyNew);
     let record = WarrantyRecord::starting(start);
     let (a, b) = (i1.min(i2), i1.max(i2));
     let at = |s: i64| {
