@@ -13,4 +13,18 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 have python3 || apt_install python3
 # The vector model needs the IANA database for Python's zoneinfo.
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("Europe/Berlin")' 2>/dev/null || apt_install tzdata
+# The C library: header generator (pinned: the committed header must match its output), C and
+# C++ compilers, clang with its sanitizer runtimes, valgrind, pkg-config.
+CBINDGEN_VERSION=0.29.4
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  cargo install --locked --quiet cbindgen --version "$CBINDGEN_VERSION"
+fi
+have cc || apt_install gcc
+have c++ || apt_install g++
+have clang || apt_install clang
+# ASan/UBSan runtimes for Debian's clang.
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 \
+  || apt_install "libclang-rt-$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)-dev"
+have valgrind || apt_install valgrind
+have pkg-config || apt_install pkg-config
 echo "ensure-tools: ok"

@@ -131,16 +131,10 @@ fn stream(input: Box<dyn Read>, stdout: io::StdoutLock<'_>) -> io::Result<()> {
         if reader.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        let trimmed = line.trim_ascii();
-        if trimmed.is_empty() {
+        response.clear();
+        if engine.call_line(&line, &mut response).is_none() {
             continue;
         }
-        response.clear();
-        match std::str::from_utf8(trimmed) {
-            Ok(s) => engine.call_to(s, &mut response),
-            Err(_) => response.extend_from_slice(engine.call_bytes(trimmed).as_bytes()),
-        }
-        response.push(b'\n');
         out.write_all(&response)?;
         if reader.buffer().is_empty() {
             out.flush()?;

@@ -95,6 +95,41 @@ impl Engine {
         }
     }
 
+    /// Answers one NDJSON line (surrounding ASCII whitespace ignored), appending the response
+    /// and a `\n` to `out`. Returns `None` for a blank line (nothing written), otherwise
+    /// `Some(ok)` with whether the response is `ok:true`. Every binding's batch call and the
+    /// CLI's `call --ndjson` go through here, so they answer a stream the same way.
+    pub fn call_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> Option<bool> {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            return None;
+        }
+        let start = out.len();
+        match std::str::from_utf8(line) {
+            Ok(s) => self.call_to(s, out),
+            Err(_) => out.extend_from_slice(self.call_bytes(line).as_bytes()),
+        }
+        let ok = out
+            .get(start..)
+            .is_some_and(|r| r.starts_with(b"{\"ok\":true"));
+        out.push(b'\n');
+        Some(ok)
+    }
+
+    /// Answers a whole NDJSON stream held in memory: one response line per non-blank request
+    /// line, in order, all through this engine. Returns `(answered, failed)`: how many
+    /// requests were answered and how many of those answers are `ok:false`.
+    pub fn call_ndjson(&mut self, input: &[u8], out: &mut Vec<u8>) -> (usize, usize) {
+        let (mut answered, mut failed) = (0, 0);
+        for line in input.split(|&b| b == b'\n') {
+            if let Some(ok) = self.call_line(line, out) {
+                answered += 1;
+                failed += usize::from(!ok);
+            }
+        }
+        (answered, failed)
+    }
+
     /// A loaded catalog.
     pub fn catalog(&self, name: &str) -> Option<&Catalog> {
         self.catalogs.get(name)

@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Prepares the C tests' view of tests/vectors: for each vector, the request bytes
+(NNN.req) and what the CLI prints for them (NNN.cli, from `wty call NNN.req`); all requests
+as one NDJSON file and what `wty call --ndjson` prints for it; and a manifest of the pairs.
+
+usage: ffi_vectors.py WTY VECTOR_DIR OUT_DIR
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+
+def main() -> int:
+    wty, vdir, out = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+    out.mkdir(parents=True, exist_ok=True)
+    manifest, lines = [], []
+    for i, f in enumerate(sorted(vdir.glob("*.json"))):
+        request = json.loads(f.read_text(encoding="utf-8"))["request"]
+        body = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode()
+        req = out / f"{i:03}.req"
+        req.write_bytes(body)
+        cli = out / f"{i:03}.cli"
+        with open(cli, "wb") as fh:
+            subprocess.run([wty, "call", str(req)], stdout=fh, check=False)
+        manifest.append(f"{req} {cli} {f.name}")
+        lines.append(body)
+    (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
+    nd = out / "all.ndjson"
+    nd.write_bytes(b"\n".join(lines) + b"\n")
+    with open(out / "all.cli", "wb") as fh, open(nd, "rb") as src:
+        subprocess.run([wty, "call", "--ndjson"], stdin=src, stdout=fh, check=True)
+    print(f"ffi_vectors: {len(manifest)} vectors prepared in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
