@@ -32,6 +32,11 @@ pub const OPERATIONS: &[&str] = &[
     "unload_catalog",
     "list_catalogs",
     "version",
+    "validate_claim",
+    "transition_claim",
+    "verify_audit",
+    "apply_partner_status",
+    "claims_report",
 ];
 
 /// Holds named catalogs so that hosts load 10,000 policies once and resolve against them by
@@ -201,6 +206,14 @@ impl Engine {
                         operations: OPERATIONS,
                     },
                 )
+            }
+            "validate_claim" => ser(out, &op_validate_claim(parse(request)?)?),
+            "transition_claim" => ser(out, &op_transition(parse(request)?)?),
+            "verify_audit" => ser(out, &op_verify_audit(parse(request)?)),
+            "apply_partner_status" => ser(out, &op_partner(parse(request)?)?),
+            "claims_report" => {
+                let r: ReportReq = parse(request)?;
+                ser(out, &crate::report::claims_report(&r.claims)?)
             }
             other => Err(match serde_json::from_str::<IgnoredAny>(request) {
                 Err(e) => not_json(&e),
@@ -610,4 +623,105 @@ struct ImportResult {
     catalog: Option<String>,
     policies: Vec<Policy>,
     warnings: Vec<String>,
+}
+
+// --- claims -------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateClaimReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    claim: crate::claims::Claim,
+    as_of: Instant,
+    #[serde(default)]
+    zone: Option<Zone>,
+    #[serde(default)]
+    rules: crate::claims::Rules,
+    #[serde(default)]
+    known_claims: Vec<crate::claims::KnownClaim>,
+}
+
+fn op_validate_claim(r: ValidateClaimReq) -> Result<crate::claims::ValidationReport> {
+    if let Some(p) = &r.claim.policy {
+        p.validate().map_err(|e| e.within("claim.policy"))?;
+    }
+    crate::claims::validate_claim(
+        &r.claim,
+        &crate::claims::ClaimContext {
+            as_of: r.as_of,
+            calendar: Calendar::for_operation(r.zone, r.as_of),
+            rules: &r.rules,
+            known_claims: &r.known_claims,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    state: crate::lifecycle::ClaimState,
+    action: crate::lifecycle::Action,
+    actor: crate::lifecycle::Actor,
+    at: Instant,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    prev_hash: Option<String>,
+}
+
+fn op_transition(r: TransitionReq) -> Result<crate::lifecycle::Transitioned> {
+    crate::lifecycle::transition(&crate::lifecycle::Transition {
+        state: &r.state,
+        action: r.action,
+        actor: &r.actor,
+        at: r.at,
+        reason: &r.reason,
+        prev_hash: r.prev_hash.as_deref(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyAuditReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    entries: Vec<serde_json::Value>,
+}
+
+fn op_verify_audit(r: VerifyAuditReq) -> crate::lifecycle::AuditVerdict {
+    let entries: Vec<crate::lifecycle::StoredEntry> = r
+        .entries
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(line) => crate::lifecycle::StoredEntry::Line(line),
+            other => crate::lifecycle::StoredEntry::Value(other),
+        })
+        .collect();
+    crate::lifecycle::verify_audit(&entries)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    state: crate::lifecycle::ClaimState,
+    update: crate::lifecycle::PartnerStatus,
+    #[serde(default)]
+    prev_hash: Option<String>,
+}
+
+fn op_partner(r: PartnerReq) -> Result<crate::lifecycle::PartnerApplied> {
+    crate::lifecycle::apply_partner_status(&r.state, &r.update, r.prev_hash.as_deref())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    claims: Vec<crate::report::ClaimSummary>,
 }

@@ -12,6 +12,9 @@ pub enum ErrorCode {
     UnknownOp,
     /// A field is missing, of the wrong type, out of range, unknown, or not a real date/zone.
     InvalidInput,
+    /// A claim transition is not allowed (lifecycle, role matrix, reason or override rules);
+    /// the message starts with the rule, e.g. `ROLE_NOT_ALLOWED: …`.
+    TransitionRefused,
 }
 
 impl ErrorCode {
@@ -21,6 +24,7 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "INVALID_JSON",
             ErrorCode::UnknownOp => "UNKNOWN_OP",
             ErrorCode::InvalidInput => "INVALID_INPUT",
+            ErrorCode::TransitionRefused => "TRANSITION_REFUSED",
         }
     }
 }

@@ -21,13 +21,16 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod claims;
 pub mod conformance;
 pub mod coverage;
 pub mod crm;
 pub mod dispatch;
 pub mod error;
+pub mod lifecycle;
 pub mod plans;
 pub mod policy;
+pub mod report;
 pub mod time;
 
 #[cfg(feature = "testing")]
