@@ -8,7 +8,9 @@ use std::hint::black_box;
 
 use chrono::{DateTime, FixedOffset, Months};
 use criterion::{criterion_group, criterion_main, Criterion};
-use warranty_benches::{load_catalog_request, policies, resolve_request, COVERAGE_REQUEST};
+use warranty_benches::{
+    claim_request, load_catalog_request, policies, resolve_request, COVERAGE_REQUEST,
+};
 use warranty_core::{Calendar, Catalog, Engine, Instant, Item, Policy};
 
 const N: usize = 10_000;
@@ -107,5 +109,43 @@ fn bench_call(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_resolve, bench_call);
+fn bench_claims(c: &mut Criterion) {
+    let mut g = c.benchmark_group("claims");
+    let req = claim_request(20);
+    assert!(warranty_core::call(&req).contains("\"outcome\":\"accept\""));
+    g.bench_function("validate_claim_20_lines_call", |b| {
+        b.iter(|| warranty_core::call(black_box(&req)))
+    });
+    // The typed API: the claim is already parsed; validation alone.
+    #[derive(serde::Deserialize)]
+    struct Req {
+        claim: warranty_core::Claim,
+        as_of: Instant,
+        known_claims: Vec<warranty_core::claims::KnownClaim>,
+    }
+    let mut v: serde_json::Value = serde_json::from_str(&req).unwrap();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("op");
+    obj.remove("zone");
+    let r: Req = serde_json::from_value(v).unwrap();
+    let rules = warranty_core::Rules::default();
+    let cx = warranty_core::ClaimContext {
+        as_of: r.as_of,
+        calendar: Calendar::Zone(chrono_tz::Europe::Rome),
+        rules: &rules,
+        known_claims: &r.known_claims,
+    };
+    assert_eq!(
+        warranty_core::validate_claim(&r.claim, &cx)
+            .unwrap()
+            .outcome,
+        warranty_core::ValidationOutcome::Accept
+    );
+    g.bench_function("validate_claim_20_lines_typed", |b| {
+        b.iter(|| warranty_core::validate_claim(black_box(&r.claim), &cx))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_resolve, bench_call, bench_claims);
 criterion_main!(benches);

@@ -47,3 +47,39 @@ pub fn resolve_request(name: &str, n: usize, k: usize) -> String {
 
 /// A `coverage` request with the policy inline.
 pub const COVERAGE_REQUEST: &str = r#"{"op":"coverage","policy":{"id":"TV-2Y","duration":{"value":2,"unit":"years"},"replacement":"carry_over","reasons":[{"id":"DEFECT","provides_coverage":true},{"id":"DROP","provides_coverage":false},{"id":"POWER_SURGE","provides_coverage":null}]},"warranty":{"start":"2025-06-01T09:00:00+02:00"},"as_of":"2026-11-22T15:00:00+01:00","reason":"DEFECT","zone":"Europe/Berlin"}"#;
+
+/// A `validate_claim` request for a claim with `n` lines that passes every rule.
+pub fn claim_request(n: usize) -> String {
+    let lines: Vec<Value> = (0..n)
+        .map(|i| {
+            let cat = ["parts", "labour", "sublet", "other"][i % 4];
+            json!({"category": cat, "material_code": format!("MAT-{i}"), "quantity": "1",
+                   "amount": format!("{}.{:02}", 10 + i, i % 100), "currency": "EUR",
+                   "third_party_invoice": if cat == "sublet" { "TP-1" } else { "" }})
+        })
+        .collect();
+    let total: rust_decimal::Decimal = (0..n)
+        .map(|i| rust_decimal::Decimal::new(((10 + i) * 100 + i % 100) as i64, 2))
+        .sum();
+    json!({
+        "op": "validate_claim", "as_of": "2026-11-20T16:00:00+01:00", "zone": "Europe/Rome",
+        "claim": {
+            "dealer": "0000123456", "workshop": "WS01", "dms_claim_number": "DMS-2026-0042",
+            "reference_date": "2026-11-20", "serial": "HCCZFA10HMCJ11111", "usage": "812.5",
+            "failure_date": "2026-11-10", "repair_start": "2026-11-12", "repair_end": "2026-11-14",
+            "warranty_type": "A",
+            "failure": {"component": "HYD-PUMP", "failure_code": "LEAK", "severity": "2", "description": "Leak"},
+            "texts": {"complaint": [{"row": "01", "text": "Oil under the tractor"}],
+                      "cause": [{"row": "01", "text": "Seal worn"}, {"row": "02", "text": "No damage"}]},
+            "lines": lines, "total": total.to_string(),
+            "evidence": [{"kind": "pos_invoice", "reference": "INV-1"}, {"kind": "photo", "reference": "IMG-1"}],
+            "reason": "DEFECT",
+            "policy": {"id": "TRACTOR-2Y", "duration": {"value": 2, "unit": "years"},
+                       "usage_limit": {"unit": "hours", "limit": "2000"},
+                       "reasons": [{"id": "DEFECT", "provides_coverage": true}]},
+            "warranty": {"start": "2025-03-01T10:00:00+01:00", "usage_at_start": "12"}
+        },
+        "known_claims": [{"dms_claim_number": "DMS-2026-0001", "serial": "OTHER", "component": "HYD-PUMP", "failure_date": "2026-11-01"}]
+    })
+    .to_string()
+}

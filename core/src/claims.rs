@@ -1131,3 +1131,42 @@ fn duplicates(c: &Claim, cx: &ClaimContext<'_>, d: &Dates, r: &mut Report) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2024-02-29").is_some());
+        for bad in [
+            "2023-02-29",
+            "2024-2-29",
+            "2024-02-29T00:00",
+            " 2024-02-29",
+            "20240229",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn minor_units_come_from_iso_4217() {
+        assert_eq!(minor_units("EUR"), Some(2));
+        assert_eq!(minor_units("JPY"), Some(0));
+        assert_eq!(minor_units("KWD"), Some(3));
+        assert_eq!(minor_units("XAU"), Some(0));
+        assert_eq!(minor_units("eur"), None);
+        assert_eq!(minor_units("EURO"), None);
+    }
+
+    #[test]
+    fn decimals_allow_a_sign_but_no_exponent() {
+        assert_eq!(parse_decimal("-1.50"), Some(Decimal::new(-150, 2)));
+        for bad in ["1e3", "+1", ".5", "5.", "1,5", "--1", "-", ""] {
+            assert!(parse_decimal(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -388,8 +388,13 @@ fn peek_op(request: &str) -> Result<String> {
     }
 }
 
-/// Second pass: the operation's typed request, with the path of the first problem.
+/// Second pass: the operation's typed request, with the path of the first problem. The fast
+/// path parses without tracking paths; only a request that fails is parsed again with
+/// `serde_path_to_error` to say where (the same parser, so the same first problem).
 fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
+    if let Ok(v) = serde_json::from_str::<T>(request) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_str(request);
     let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         if e.inner().is_syntax() || e.inner().is_eof() {

@@ -35,13 +35,23 @@ pub mod time;
 
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "testing")]
+pub mod testing_claims;
 
 pub use catalog::{Catalog, Item, Resolution};
+pub use claims::{
+    validate_claim, Claim, ClaimContext, Finding, Rules, Severity, ValidationOutcome,
+    ValidationReport,
+};
 pub use coverage::{
     Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord,
 };
 pub use dispatch::{call, call_bytes, Engine};
 pub use error::{Error, ErrorCode};
+pub use lifecycle::{
+    apply_partner_status, transition, verify_audit, Action, Actor, AuditEntry, ClaimState, Role,
+    Status,
+};
 pub use policy::{Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit};
 pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};
 

@@ -708,3 +708,48 @@ pub fn apply_partner_status(
         audit: Some(audit),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_hex_matches_the_published_vector() {
+        // FIPS 180-2 example: SHA-256("abc").
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn every_role_action_pair_is_in_the_matrix_as_documented() {
+        // Only owners and warranty managers may approve, reject or override.
+        for role in ROLES {
+            for action in [Action::Approve, Action::Reject, Action::Override] {
+                assert_eq!(
+                    role.may(action),
+                    matches!(role, Role::Owner | Role::WarrantyManager),
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+        assert!(!Role::SalesStaff.may(Action::Refund));
+        assert!(Role::FinanceUser.may(Action::Refund));
+    }
+
+    #[test]
+    fn partner_codes_accept_leading_zeros_and_z() {
+        let at = Instant::parse("2026-11-25T08:00:00+01:00").unwrap();
+        for code in ["80", "080", "Z080", "z80"] {
+            let u = PartnerStatus {
+                partner: None,
+                status: Some(code.into()),
+                status_description: None,
+                at,
+            };
+            assert_eq!(map_partner_status(&u).unwrap(), Status::Closed, "{code}");
+        }
+    }
+}
