@@ -52,7 +52,12 @@ pub const COVERAGE_REQUEST: &str = r#"{"op":"coverage","policy":{"id":"TV-2Y","d
 pub fn claim_request(n: usize) -> String {
     let lines: Vec<Value> = (0..n)
         .map(|i| {
-            let cat = ["parts", "labour", "sublet", "other"][i % 4];
+            let cat = match i % 4 {
+                0 => "parts",
+                1 => "labour",
+                2 => "sublet",
+                _ => "other",
+            };
             json!({"category": cat, "material_code": format!("MAT-{i}"), "quantity": "1",
                    "amount": format!("{}.{:02}", 10 + i, i % 100), "currency": "EUR",
                    "third_party_invoice": if cat == "sublet" { "TP-1" } else { "" }})

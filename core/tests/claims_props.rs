@@ -180,16 +180,18 @@ fn ten_thousand_lines_validate() {
 
 #[test]
 fn huge_amounts_overflow_into_a_finding() {
-    let mut claim = Claim::default();
-    claim.lines = (0..3)
-        .map(|_| Line {
-            category: "other".into(),
-            quantity: "1".into(),
-            amount: "79228162514264337593543950335".into(),
-            currency: "JPY".into(),
-            ..Line::default()
-        })
-        .collect();
+    let claim = Claim {
+        lines: (0..3)
+            .map(|_| Line {
+                category: "other".into(),
+                quantity: "1".into(),
+                amount: "79228162514264337593543950335".into(),
+                currency: "JPY".into(),
+                ..Line::default()
+            })
+            .collect(),
+        ..Claim::default()
+    };
     let req = json!({"op": "validate_claim", "claim": claim, "as_of": "2026-11-20T12:00:00+01:00"});
     let resp = call(&req.to_string());
     assert!(resp.contains("AMOUNT_OVERFLOW"), "{resp}");
