@@ -12,6 +12,7 @@ use warranty_core::Engine;
 
 const CRM_POLICIES: &str = include_str!("../../examples/crm-com-policies.json");
 const PLANS: &str = include_str!("../../examples/plans.json");
+const CLAIM: &str = include_str!("../../examples/claims/validate-tractor.json");
 const ZONE: &str = "Europe/Nicosia";
 
 struct Demo<W: Write> {
@@ -236,9 +237,133 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
             p["message"].as_str().unwrap_or("")
         )?;
     }
+    claims_desk(d)?;
     writeln!(
         d.out,
         "\nEvery answer above came from `wty call`'s dispatcher; see docs/protocol.md to ask your own."
+    )?;
+    Ok(())
+}
+
+/// 6. A dealer's claims desk: validate, fix, submit, approve, audit, partner status.
+fn claims_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
+    d.heading(
+        "6. Claims desk: a tractor's hydraulic pump (examples/claims/validate-tractor.json)",
+    )?;
+    let request: Value = serde_json::from_str(CLAIM).unwrap_or(Value::Null);
+    let mut first = request.clone();
+    first["claim"]["evidence"] = json!([{"kind": "photo", "reference": "IMG-0042"}]);
+    first["claim"]["lines"][1]["currency"] = json!("USD");
+    let r = d.ask(first);
+    let res = d.show("First try: no POS invoice, one line in USD", &r)?;
+    for f in res["findings"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "    - {} {} at {}: {}",
+            f["severity"].as_str().unwrap_or(""),
+            f["code"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            f["message"].as_str().unwrap_or("")
+        )?;
+    }
+    let r = d.ask(request);
+    let res = d.show("Fixed: invoice attached, all lines in EUR", &r)?;
+    let validation = res["outcome"].clone();
+    for t in res["totals"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "    claimed: {} {}",
+            t["claimed"].as_str().unwrap_or(""),
+            t["currency"].as_str().unwrap_or("")
+        )?;
+    }
+
+    let mut state = json!({"claim": "DMS-2026-0042", "status": "draft", "validation": validation, "overridden": false});
+    let mut log: Vec<Value> = Vec::new();
+    let steps = [
+        (
+            "submit",
+            "u-3",
+            "sales_staff",
+            "",
+            "2026-11-20T16:05:00+01:00",
+        ),
+        (
+            "approve",
+            "u-3",
+            "sales_staff",
+            "",
+            "2026-11-20T16:06:00+01:00",
+        ),
+        (
+            "approve",
+            "u-17",
+            "warranty_manager",
+            "",
+            "2026-11-21T09:30:00+01:00",
+        ),
+        (
+            "repair",
+            "u-17",
+            "warranty_manager",
+            "",
+            "2026-11-21T09:31:00+01:00",
+        ),
+    ];
+    for (action, id, role, reason, at) in steps {
+        let prev = log.last().map(|e| e["hash"].clone()).unwrap_or(Value::Null);
+        let r = d.ask(
+            json!({"op": "transition_claim", "state": state, "action": action,
+            "actor": {"id": id, "role": role}, "at": at, "reason": reason, "prev_hash": prev}),
+        );
+        let res = d.show(&format!("{role} {id}: {action}"), &r)?;
+        if !res.is_null() {
+            writeln!(
+                d.out,
+                "    {} → {}   audit {}…",
+                res["audit"]["from"].as_str().unwrap_or(""),
+                res["audit"]["to"].as_str().unwrap_or(""),
+                res["audit"]["hash"]
+                    .as_str()
+                    .unwrap_or("")
+                    .get(..16)
+                    .unwrap_or("")
+            )?;
+            state = res["state"].clone();
+            log.push(res["audit"].clone());
+        }
+    }
+    let prev = log.last().map(|e| e["hash"].clone()).unwrap_or(Value::Null);
+    let r = d.ask(json!({"op": "apply_partner_status", "state": state, "prev_hash": prev,
+        "update": {"status": "80", "status_description": "CLAIM PAID", "at": "2026-12-02T08:00:00+01:00"}}));
+    let res = d.show("CNH reports CLAIM PAID", &r)?;
+    writeln!(
+        d.out,
+        "    applied: {}, claim is now {}",
+        res["applied"],
+        res["state"]["status"].as_str().unwrap_or("")
+    )?;
+    if let Some(e) = res["audit"].as_object() {
+        log.push(Value::Object(e.clone()));
+    }
+    let r = d.ask(json!({"op": "verify_audit", "entries": log}));
+    let res = d.show("The audit log verifies", &r)?;
+    writeln!(
+        d.out,
+        "    valid: {}, entries: {}",
+        res["valid"], res["entries"]
+    )?;
+    if let Some(e) = log.get_mut(1) {
+        e["role"] = json!("owner");
+    }
+    let r = d.ask(json!({"op": "verify_audit", "entries": log}));
+    let res = d.show("Someone edits the approval's role in the stored log", &r)?;
+    writeln!(
+        d.out,
+        "    valid: {}, first broken entry: {} ({})",
+        res["valid"],
+        res["first_broken"],
+        res["problem"].as_str().unwrap_or("")
     )?;
     Ok(())
 }

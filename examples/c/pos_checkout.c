@@ -5,7 +5,8 @@
  *   2. ring up a sale and resolve which policy covers each line;
  *   3. a customer comes back with a failed TV: check coverage for the failure;
  *   4. prepare the replacement decision for the claim (carry-over of the remaining time);
- *   5. send the whole claim desk's day as one NDJSON batch.
+ *   5. validate the warranty claim and submit it (sales staff may submit, never approve);
+ *   6. send the whole claim desk's day as one NDJSON batch.
  *
  * Build (installed):  cc pos_checkout.c $(pkg-config --cflags --libs warranty)
  * Build (in tree):    make c-example
@@ -136,13 +137,51 @@ int main(void) {
            field(r, "end", c, sizeof c));
     wty_string_free(r);
 
-    /* 5. A batch: one NDJSON line per request, one response line each. */
+    /* 5. The claim: validated (every finding at once), then submitted by the counter. */
+    r = ask(engine,
+            "{\"op\":\"validate_claim\",\"as_of\":\"2026-11-23T17:00:00+02:00\","
+            "\"zone\":\"Europe/Nicosia\",\"claim\":{\"dealer\":\"NIC-01\",\"workshop\":\"SHOP\","
+            "\"dms_claim_number\":\"POS-2026-118\",\"reference_date\":\"2026-11-23\","
+            "\"serial\":\"PH43-0099812\",\"failure_date\":\"2026-11-20\",\"warranty_type\":\"A\","
+            "\"failure\":{\"component\":\"PANEL\",\"failure_code\":\"NO_PICTURE\"},"
+            "\"lines\":[{\"category\":\"other\",\"quantity\":\"1\",\"amount\":\"429.00\","
+            "\"currency\":\"EUR\",\"description\":\"replacement set\"}],\"total\":\"429.00\","
+            "\"evidence\":[{\"kind\":\"pos_invoice\",\"reference\":\"R-2025-11-28-0042\"}],"
+            "\"reason\":\"DEFECT\",\"policy\":{\"id\":\"TV-2Y\",\"duration\":{\"value\":2,"
+            "\"unit\":\"years\"},\"reasons\":[{\"id\":\"DEFECT\",\"provides_coverage\":true}]},"
+            "\"warranty\":{\"start\":\"2025-11-28T11:30:00+02:00\"}}}");
+    failures += r == NULL;
+    printf("5. claim POS-2026-118: validation %s\n", field(r, "outcome", a, sizeof a));
+    wty_string_free(r);
+    r = ask(engine,
+            "{\"op\":\"transition_claim\",\"state\":{\"claim\":\"POS-2026-118\","
+            "\"status\":\"draft\",\"validation\":\"accept\"},\"action\":\"submit\","
+            "\"actor\":{\"id\":\"clerk-2\",\"role\":\"sales_staff\"},"
+            "\"at\":\"2026-11-23T17:01:00+02:00\"}");
+    failures += r == NULL;
+    printf("   submitted by clerk-2: now %s, audit hash %.16s...\n", field(r, "status", a, sizeof a),
+           field(r, "hash", b, sizeof b));
+    wty_string_free(r);
+    {
+        char *refused = NULL;
+        wty_status st = wty_call(engine,
+                                 "{\"op\":\"transition_claim\",\"state\":{\"claim\":\"POS-2026-118\","
+                                 "\"status\":\"submitted\",\"validation\":\"accept\"},\"action\":"
+                                 "\"approve\",\"actor\":{\"id\":\"clerk-2\",\"role\":\"sales_staff\"},"
+                                 "\"at\":\"2026-11-23T17:02:00+02:00\"}",
+                                 &refused);
+        failures += st != WTY_INVALID; /* the counter may never approve */
+        printf("   clerk-2 tries to approve: %s\n", field(refused, "message", c, sizeof c));
+        wty_string_free(refused);
+    }
+
+    /* 6. A batch: one NDJSON line per request, one response line each. */
     if (wty_call_batch(engine,
                        "{\"op\":\"list_catalogs\"}\n{\"op\":\"version\"}\n{\"op\":\"nope\"}\n",
                        &batch) != WTY_INVALID) {
         failures++; /* the third line is refused on purpose */
     }
-    printf("5. batch answers:\n%s", batch ? batch : "(none)\n");
+    printf("6. batch answers:\n%s", batch ? batch : "(none)\n");
     wty_string_free(batch);
 
     wty_engine_free(engine);
