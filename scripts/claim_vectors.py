@@ -229,6 +229,8 @@ def add(vec, ok, err):
     validate("kwd_three_minor_units", claim_with(lines=kwd, total="386.705"), "accept", [])
     reject1("amount_negative", "AMOUNT_NEGATIVE", "claim.lines[1].amount", claim_with(**{"lines[1]__amount": "-162.50"}))
     reject1("amount_exponent_not_allowed", "AMOUNT_INVALID", "claim.lines[1].amount", claim_with(**{"lines[1]__amount": "1e3"}))
+    huge = [{"category": "other", "quantity": "1", "amount": "79228162514264337593543950335", "currency": "JPY"}] * 2
+    reject1("amounts_overflow", "AMOUNT_OVERFLOW", "claim.lines", claim_with(lines=huge, total=DELETE))
     reject1("quantity_zero", "QUANTITY_NOT_POSITIVE", "claim.lines[0].quantity", claim_with(**{"lines[0]__quantity": "0"}))
     reject1("quantity_negative", "QUANTITY_NOT_POSITIVE", "claim.lines[0].quantity", claim_with(**{"lines[0]__quantity": "-1"}))
     reject1("quantity_not_a_number", "QUANTITY_INVALID", "claim.lines[0].quantity", claim_with(**{"lines[0]__quantity": "one"}))
@@ -361,6 +363,10 @@ def add(vec, ok, err):
         ("refund_by_finance", "approved", "refund", "finance_user", "accept", False, "", "refund"),
         ("close_repair_by_finance", "repair", "close", "finance_user", "accept", False, "", "closed"),
         ("close_rejected_by_manager", "rejected", "close", "warranty_manager", "reject", False, "", "closed"),
+        ("close_replace_by_owner", "replace", "close", "owner", "accept", False, "", "closed"),
+        ("close_refund_by_finance", "refund", "close", "finance_user", "accept", False, "", "closed"),
+        ("cancel_submitted_by_manager", "submitted", "cancel", "warranty_manager", "accept", False, "Duplicate entry", "cancelled"),
+        ("cancel_needs_info_by_sales_staff", "needs_info", "cancel", "sales_staff", None, False, "Customer withdrew", "cancelled"),
         ("cancel_draft_by_sales_staff", "draft", "cancel", "sales_staff", None, False, "Customer withdrew", "cancelled"),
         ("cancel_approved_by_system_admin", "approved", "cancel", "system_admin", "accept", False, "Entered twice", "cancelled"),
         ("override_by_manager", "submitted", "override", "warranty_manager", "reject", False, "Invoice seen on paper", "submitted"),
