@@ -485,6 +485,8 @@ vec("error_import_crm_com_status_not_ok", {"op": "import_crm_com", "zone": "UTC"
     err("INVALID_INPUT", "response.status.code"))
 vec("error_import_crm_com_cover_without_kind", {"op": "import_crm_com", "zone": "UTC", "response": {"data": [{"id": "A", "duration": 1, "unit_of_time": "DAYS",
     "physical_goods_covered": [{"product": None, "product_brand": None}]}]}}, err("INVALID_INPUT", "response.data[0].physical_goods_covered[0]"))
+vec("error_resolve_cover_unknown_key_at_its_path", {"op": "resolve", "policies": [pol("A", [{"colour": "red"}])],
+    "item": {}, "sold_at": "2026-05-01T12:00:00+02:00"}, err("INVALID_INPUT", "policies[0].covers[0].colour"))
 vec("load_catalog_reports_count", {"op": "load_catalog", "name": "main", "policies": [pol("A", []), pol("B", [])]},
     ok({"name": "main", "policies": 2}))
 vec("error_load_catalog_invalid_policy", {"op": "load_catalog", "name": "main", "policies": [pol("A", []), {"id": "B"}]},

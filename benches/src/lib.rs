@@ -46,7 +46,7 @@ pub fn resolve_request(name: &str, n: usize, k: usize) -> String {
 }
 
 /// A `coverage` request with the policy inline.
-pub const COVERAGE_REQUEST: &str = r#"{"op":"coverage","policy":{"id":"TV-2Y","duration":{"value":2,"unit":"years"},"replacement":"carry_over","reasons":[{"id":"DEFECT","provides_coverage":true},{"id":"DROP","provides_coverage":false},{"id":"POWER_SURGE","provides_coverage":null}]},"warranty":{"start":"2025-06-01T09:00:00+02:00"},"as_of":"2026-11-22T15:00:00+01:00","reason":"DEFECT","zone":"Europe/Berlin"}"#;
+pub const COVERAGE_REQUEST: &str = include_str!("../data/coverage.json");
 
 /// A `validate_claim` request for a claim with `n` lines that passes every rule.
 pub fn claim_request(n: usize) -> String {

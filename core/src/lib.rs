@@ -27,6 +27,7 @@ pub mod coverage;
 pub mod crm;
 pub mod dispatch;
 pub mod error;
+mod jsonpath;
 pub mod lifecycle;
 pub mod plans;
 pub mod policy;

@@ -591,7 +591,7 @@ pub fn map_partner_status(u: &PartnerStatus) -> Result<Status> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .to_uppercase();
+            .to_ascii_uppercase();
         return PARTNER_DESCRIPTIONS
             .iter()
             .find(|(k, _)| *k == norm)

@@ -118,29 +118,43 @@ impl Serialize for Cover {
 
 impl<'de> Deserialize<'de> for Cover {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Raw {
-            product: Option<String>,
-            product_type: Option<String>,
-            brand: Option<String>,
-            family: Option<String>,
+        const KINDS: &[&str] = &["product", "product_type", "brand", "family"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Cover;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object naming one of product, product_type, brand, family")
+            }
+            // The checks run inside the map visitor, so that serde_json places an error at
+            // this entry of `covers` (error paths come from positions).
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Cover, A::Error> {
+                let mut found: Option<Cover> = None;
+                let mut count = 0;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let kind = match key.as_ref() {
+                        "product" => CoverKind::Product,
+                        "product_type" => CoverKind::ProductType,
+                        "brand" => CoverKind::Brand,
+                        "family" => CoverKind::Family,
+                        other => return Err(serde::de::Error::unknown_field(other, KINDS)),
+                    };
+                    if let Some(value) = map.next_value::<Option<String>>()? {
+                        count += 1;
+                        found = Some(Cover { kind, value });
+                    }
+                }
+                match (found, count) {
+                    (Some(c), 1) => Ok(c),
+                    _ => Err(serde::de::Error::custom(
+                        "a covers entry names exactly one of product, product_type, brand, family",
+                    )),
+                }
+            }
         }
-        let r = Raw::deserialize(d)?;
-        let mut found = [
-            (CoverKind::Product, r.product),
-            (CoverKind::ProductType, r.product_type),
-            (CoverKind::Brand, r.brand),
-            (CoverKind::Family, r.family),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| Cover { kind: k, value: v }));
-        match (found.next(), found.next()) {
-            (Some(c), None) => Ok(c),
-            _ => Err(serde::de::Error::custom(
-                "a covers entry names exactly one of product, product_type, brand, family",
-            )),
-        }
+        d.deserialize_map(V)
     }
 }
 

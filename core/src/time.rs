@@ -104,8 +104,21 @@ impl Serialize for Instant {
 
 impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s: std::borrow::Cow<'de, str> = Deserialize::deserialize(d)?;
-        Instant::parse(&s).map_err(serde::de::Error::custom)
+        d.deserialize_str(ParsedStr(Instant::parse, "an RFC 3339 instant"))
+    }
+}
+
+/// Deserializes a string through `parse` inside the string visitor, so that serde_json places
+/// a parse error at the string itself (which is how error paths are found).
+pub(crate) struct ParsedStr<T>(pub fn(&str) -> Result<T, String>, pub &'static str);
+
+impl<T> serde::de::Visitor<'_> for ParsedStr<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.1)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
     }
 }
 
@@ -210,8 +223,7 @@ impl FromStr for Zone {
 
 impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s: std::borrow::Cow<'de, str> = Deserialize::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        d.deserialize_str(ParsedStr(str::parse, "an IANA time zone name"))
     }
 }
 

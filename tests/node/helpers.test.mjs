@@ -1,0 +1,101 @@
+// The typed helpers: plain objects in and out, WarrantyError on ok:false, the Engine class.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as w from '../../wasm/pkg/index.mjs';
+
+const example = (p) => JSON.parse(readFileSync(new URL(`../../examples/${p}`, import.meta.url), 'utf8'));
+const TV = {
+  id: 'TV-2Y', duration: { value: 2, unit: 'years' }, replacement: 'carry_over',
+  covers: [{ product_type: 'Televisions' }],
+  reasons: [{ id: 'DEFECT', provides_coverage: true }, { id: 'DROP', provides_coverage: false }],
+};
+
+test('version matches the raw call', () => {
+  assert.equal(w.version(), JSON.parse(w.call('{"op":"version"}')).result.version);
+});
+
+test('expiry, coverage, replace and resolve return plain objects', () => {
+  const e = w.expiry({ start: '2024-01-31T10:00:00+01:00', duration: { value: 1, unit: 'months' } });
+  assert.equal(e.end, '2024-02-29T10:00:00+01:00');
+  const c = w.coverage({ policy: TV, warranty: { start: '2025-11-28T11:30:00+02:00' },
+    as_of: '2026-11-20T10:00:00+02:00', reason: 'DEFECT', zone: 'Europe/Nicosia' });
+  assert.equal(c.outcome, 'covered');
+  assert.equal(c.remaining_days, 373);
+  const dropped = w.coverage({ policy: TV, warranty: { start: '2025-11-28T11:30:00+02:00' },
+    as_of: '2026-11-20T10:00:00+02:00', reason: 'DROP' });
+  assert.deepEqual(dropped.codes, ['REASON_EXCLUDED']);
+  const r = w.replace({ policy: TV, original: { start: '2025-11-28T11:30:00+02:00' }, reason: 'DEFECT',
+    requested_at: '2026-11-20T09:15:00+02:00', issued_at: '2026-11-23T16:40:00+02:00', zone: 'Europe/Nicosia' });
+  assert.equal(r.mode, 'carry_over');
+  assert.ok(r.replacement.end > '2027-11-28');
+  const s = w.resolve({ policies: [TV], item: { product_type: 'Televisions' }, sold_at: '2025-11-28T11:30:00+02:00' });
+  assert.equal(s.policy, 'TV-2Y');
+  assert.equal(s.matched_by, 'product_type');
+});
+
+test('plans and CRM.COM import on the bundled examples', () => {
+  const plans = example('plans.json');
+  const offer = w.plans({ ...plans, item: { category: 'oled-tv', price: '1899.00', purchased_at: '2026-11-20T14:00:00-05:00', country: 'US' },
+    sold_at: '2026-11-20T14:05:00-05:00', zone: 'America/New_York' });
+  assert.ok(offer.plans.some((p) => p.eligible));
+  const imported = w.importCrmCom({ response: example('crm-com-policies.json'), zone: 'Europe/Nicosia' });
+  assert.ok(imported.policies.length >= 2);
+});
+
+test('claims: validate, transition, audit, partner status, report', () => {
+  const req = example('claims/validate-tractor.json');
+  delete req.op;
+  const v = w.validateClaim(req);
+  assert.equal(v.outcome, 'accept');
+  const noInvoice = w.validateClaim({ ...req, claim: { ...req.claim, evidence: [] } });
+  assert.equal(noInvoice.outcome, 'reject');
+  assert.equal(noInvoice.findings[0].code, 'POS_INVOICE_MISSING');
+  const state = { claim: 'DMS-1', status: 'draft', validation: 'accept' };
+  const s1 = w.transitionClaim({ state, action: 'submit', actor: { id: 'c', role: 'sales_staff' }, at: '2026-11-20T10:00:00+01:00' });
+  const s2 = w.transitionClaim({ state: s1.state, action: 'approve', actor: { id: 'm', role: 'warranty_manager' },
+    at: '2026-11-21T10:00:00+01:00', prev_hash: s1.audit.hash });
+  assert.equal(s2.state.status, 'approved');
+  assert.deepEqual(w.verifyAudit({ entries: [s1.audit, s2.audit] }), { valid: true, entries: 2, first_broken: null, problem: null });
+  const paid = w.applyPartnerStatus({ state: s2.state, update: { status_description: 'CLAIM PAID', at: '2026-12-01T08:00:00+01:00' } });
+  assert.equal(paid.state.status, 'closed');
+  const report = w.claimsReport({ claims: [{ id: 'DMS-1', status: 'closed', currency: 'EUR', claimed: '10.00', reimbursed: '10.00' }] });
+  assert.equal(report.open, 0);
+});
+
+test('ok:false becomes a WarrantyError with code and path', () => {
+  assert.throws(() => w.coverage({ policy: { id: 'x' } }), (e) => {
+    assert.ok(e instanceof w.WarrantyError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'WarrantyError');
+    assert.equal(e.code, 'INVALID_INPUT');
+    assert.equal(e.path, 'policy.duration');
+    assert.match(e.message, /duration/);
+    return true;
+  });
+  assert.throws(() => w.transitionClaim({ state: { claim: 'D', status: 'submitted', validation: 'accept' }, action: 'approve',
+    actor: { id: 's', role: 'sales_staff' }, at: '2026-11-20T10:00:00+01:00' }),
+  { name: 'WarrantyError', code: 'TRANSITION_REFUSED', path: 'actor.role' });
+  assert.throws(() => w.expiry('not an object'), TypeError);
+  assert.throws(() => w.expiry(null), TypeError);
+  // The raw call never throws: it answers.
+  assert.match(w.call('{not json'), /"code":"INVALID_JSON"/);
+});
+
+test('Engine keeps catalogs; free is idempotent', () => {
+  const engine = new w.Engine();
+  assert.deepEqual(engine.loadCatalog('store', [TV]), { name: 'store', policies: 1 });
+  assert.deepEqual(engine.listCatalogs(), [{ name: 'store', policies: 1 }]);
+  const r = engine.resolve({ catalog: 'store', item: { product_type: 'Televisions' }, sold_at: '2026-05-01T12:00:00+02:00' });
+  assert.equal(r.policy, 'TV-2Y');
+  assert.throws(() => engine.resolve({ catalog: 'nowhere', item: {}, sold_at: '2026-05-01T12:00:00+02:00' }),
+    { code: 'INVALID_INPUT', path: 'catalog' });
+  assert.deepEqual(engine.unloadCatalog('store'), { name: 'store', policies: 1 });
+  assert.deepEqual(engine.listCatalogs(), []);
+  engine.free();
+  engine.free();
+  if (typeof Symbol.dispose === 'symbol') {
+    const e2 = new w.Engine();
+    e2[Symbol.dispose]();
+  }
+});

@@ -1,0 +1,44 @@
+// Compiled by `tsc --noEmit` in `make test`: the declarations in wasm/pkg/index.d.ts must
+// accept real usage and reject wrong shapes (the @ts-expect-error lines).
+import w, {
+  coverage, Engine, WarrantyError, validateClaim, transitionClaim, type Policy, type CoverageResult,
+  type ValidateClaimResult, type Claim,
+} from '../../wasm/pkg/index.mjs';
+
+const policy: Policy = { id: 'TV-2Y', duration: { value: 2, unit: 'years' }, reasons: [{ id: 'DEFECT', provides_coverage: true }] };
+const c: CoverageResult = coverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' }, as_of: '2026-11-20T10:00:00+02:00', reason: 'DEFECT' });
+const days: number = c.remaining_days;
+const outcome: 'covered' | 'not_covered' | 'needs_review' = c.outcome;
+
+const engine = new Engine();
+const info = engine.loadCatalog('store', [policy]);
+const count: number = info.policies;
+engine.free();
+
+declare const claim: Claim;
+const v: ValidateClaimResult = validateClaim({ claim, as_of: '2026-11-20T16:00:00+01:00' });
+for (const f of v.findings) {
+  const sev: 'error' | 'warning' = f.severity;
+  void sev;
+}
+const t = transitionClaim({ state: { claim: 'D', status: 'draft' }, action: 'submit', actor: { id: 'c', role: 'sales_staff' }, at: '2026-11-20T10:00:00+01:00' });
+const hash: string = t.audit.hash;
+
+try {
+  w.expiry({ start: '2024-01-31T10:00:00+01:00', duration: { value: 1, unit: 'months' } });
+} catch (e) {
+  if (e instanceof WarrantyError) {
+    const code: string = e.code;
+    const path: string = e.path;
+    void code; void path;
+  }
+}
+
+// @ts-expect-error: unit must be one of days, weeks, months, years
+const bad: Policy = { id: 'x', duration: { value: 1, unit: 'fortnights' } };
+// @ts-expect-error: coverage needs as_of
+coverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' } });
+// @ts-expect-error: sales staff is a role, "clerk" is not
+transitionClaim({ state: { claim: 'D', status: 'draft' }, action: 'submit', actor: { id: 'c', role: 'clerk' }, at: '' });
+
+void days; void outcome; void count; void hash; void bad;

@@ -1,0 +1,91 @@
+// The JavaScript face of the package, shared by the Node (CommonJS) and browser (ES module)
+// entries: scripts/wasm-pkg.mjs wraps this file for each. `raw` is the wasm-bindgen glue
+// (`call`, `version`, `Engine`).
+
+/** Thrown by the typed helpers when the library answers `ok:false`. */
+class WarrantyError extends Error {
+  constructor(error) {
+    super(error && error.message ? error.message : 'warranty request refused');
+    this.name = 'WarrantyError';
+    /** The protocol error code: INVALID_JSON, UNKNOWN_OP, INVALID_INPUT, TRANSITION_REFUSED. */
+    this.code = error ? error.code : 'INVALID_INPUT';
+    /** Where in the request the problem is, e.g. `claim.lines[2].currency`. */
+    this.path = error ? error.path : '';
+  }
+}
+
+function makeApi(raw) {
+  const unwrap = (text) => {
+    const response = JSON.parse(text);
+    if (response.ok) return response.result;
+    throw new WarrantyError(response.error);
+  };
+  const request = (send, op, args) => {
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+      throw new TypeError(`${op}: expected an object of request fields`);
+    }
+    return unwrap(send(JSON.stringify({ ...args, op })));
+  };
+  const oneShot = (op) => (args) => request(raw.call, op, args);
+
+  /** Named catalogs kept between calls. Call `free()` when done (or let the GC do it). */
+  class Engine {
+    constructor() {
+      this._engine = new raw.Engine();
+    }
+    /** The raw dispatcher: a PROTOCOL.md request string in, the response string out. */
+    call(requestJson) {
+      return this._engine.call(requestJson);
+    }
+    /** NDJSON in, NDJSON out, exactly as `wty call --ndjson`. */
+    callBatch(requestsNdjson) {
+      return this._engine.callBatch(requestsNdjson);
+    }
+    /** Any operation, typed helpers style: `engine.request('resolve', {...})`. */
+    request(op, args) {
+      return request((s) => this._engine.call(s), op, args);
+    }
+    loadCatalog(name, policies) {
+      return this.request('load_catalog', { name, policies });
+    }
+    unloadCatalog(name) {
+      return this.request('unload_catalog', { name });
+    }
+    listCatalogs() {
+      return this.request('list_catalogs', {}).catalogs;
+    }
+    resolve(args) {
+      return this.request('resolve', args);
+    }
+    importCrmCom(args) {
+      return this.request('import_crm_com', args);
+    }
+    free() {
+      if (this._engine) {
+        this._engine.free();
+        this._engine = undefined;
+      }
+    }
+  }
+  if (typeof Symbol.dispose === 'symbol') {
+    Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+  }
+
+  return {
+    call: (requestJson) => raw.call(requestJson),
+    version: () => raw.version(),
+    Engine,
+    WarrantyError,
+    expiry: oneShot('expiry'),
+    coverage: oneShot('coverage'),
+    replace: oneShot('replace'),
+    resolve: oneShot('resolve'),
+    plans: oneShot('plans'),
+    importCrmCom: oneShot('import_crm_com'),
+    validateClaim: oneShot('validate_claim'),
+    transitionClaim: oneShot('transition_claim'),
+    verifyAudit: oneShot('verify_audit'),
+    applyPartnerStatus: oneShot('apply_partner_status'),
+    claimsReport: oneShot('claims_report'),
+  };
+}
