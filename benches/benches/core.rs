@@ -147,5 +147,63 @@ fn bench_claims(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_resolve, bench_call, bench_claims);
+fn bench_sync(c: &mut Criterion) {
+    use std::collections::BTreeMap;
+    use warranty_core::sync::{Outbox, OutboxConfig};
+    let mut g = c.benchmark_group("sync");
+    let t0 = 1_790_000_000_000i64;
+    let at = |ms: i64| {
+        Instant(
+            chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap()
+                .fixed_offset(),
+        )
+    };
+    let payload =
+        serde_json::json!({"ClaimHeader": {"DealerCode": "0000123456", "DmsClaimNumber": "DMS-1"}});
+    let mut o = Outbox::new("bench", 42, OutboxConfig::default());
+    let mut k = 0u64;
+    let none = BTreeMap::new();
+    g.bench_function("enqueue_poll_handle_response_cycle", |b| {
+        b.iter(|| {
+            k += 1;
+            let now = at(t0 + k as i64);
+            let (id, _, _) = o
+                .enqueue(
+                    "cnh",
+                    "create_claim",
+                    &format!("k{k}"),
+                    payload.clone(),
+                    now,
+                )
+                .unwrap();
+            let (tx, _) = o.poll_transmit(now);
+            assert_eq!(tx.map(|t| t.id), Some(id));
+            o.handle_response(id, 201, &none, "", now).unwrap();
+            while o.poll_event().is_some() {}
+        })
+    });
+    let mut big = Outbox::new("big", 42, OutboxConfig::default());
+    for i in 0..10_000 {
+        big.enqueue(
+            "cnh",
+            "create_claim",
+            &format!("k{i}"),
+            payload.clone(),
+            at(t0),
+        )
+        .unwrap();
+    }
+    g.sample_size(20);
+    g.bench_function("snapshot_restore_10k_messages_json", |b| {
+        b.iter(|| {
+            let json = serde_json::to_string(&big.snapshot()).unwrap();
+            let snap: warranty_core::sync::Snapshot = serde_json::from_str(&json).unwrap();
+            Outbox::restore(snap).unwrap().len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_resolve, bench_call, bench_claims, bench_sync);
 criterion_main!(benches);

@@ -32,6 +32,7 @@ pub mod lifecycle;
 pub mod plans;
 pub mod policy;
 pub mod report;
+pub mod sync;
 pub mod time;
 
 #[cfg(feature = "testing")]
