@@ -90,6 +90,8 @@ test('Engine keeps catalogs; free is idempotent', () => {
   assert.equal(r.policy, 'TV-2Y');
   assert.throws(() => engine.resolve({ catalog: 'nowhere', item: {}, sold_at: '2026-05-01T12:00:00+02:00' }),
     { code: 'INVALID_INPUT', path: 'catalog' });
+  assert.deepEqual(engine.loadCatalog({ name: 'other', policies: [TV] }), { name: 'other', policies: 1 });
+  assert.deepEqual(engine.unloadCatalog({ name: 'other' }), { name: 'other', policies: 1 });
   assert.deepEqual(engine.unloadCatalog('store'), { name: 'store', policies: 1 });
   assert.deepEqual(engine.listCatalogs(), []);
   engine.free();

@@ -45,11 +45,14 @@ function makeApi(raw) {
     request(op, args) {
       return request((s) => this._engine.call(s), op, args);
     }
+    /** `loadCatalog(name, policies)` or `loadCatalog({ name, policies })`. */
     loadCatalog(name, policies) {
-      return this.request('load_catalog', { name, policies });
+      const args = typeof name === 'object' && name !== null ? name : { name, policies };
+      return this.request('load_catalog', args);
     }
+    /** `unloadCatalog(name)` or `unloadCatalog({ name })`. */
     unloadCatalog(name) {
-      return this.request('unload_catalog', { name });
+      return this.request('unload_catalog', typeof name === 'object' && name !== null ? name : { name });
     }
     listCatalogs() {
       return this.request('list_catalogs', {}).catalogs;

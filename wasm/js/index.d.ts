@@ -242,7 +242,9 @@ export class Engine {
   callBatch(requestsNdjson: string): string;
   request<T = unknown>(op: string, args: Record<string, unknown>): T;
   loadCatalog(name: string, policies: Policy[]): CatalogInfo;
+  loadCatalog(request: { name: string; policies: Policy[] }): CatalogInfo;
   unloadCatalog(name: string): CatalogInfo;
+  unloadCatalog(request: { name: string }): CatalogInfo;
   listCatalogs(): CatalogInfo[];
   resolve(request: ResolveRequest): ResolveResult;
   importCrmCom(request: ImportCrmComRequest): ImportCrmComResult;
