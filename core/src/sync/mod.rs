@@ -3,7 +3,9 @@
 //! `webhook_*`) that make them reachable from C, WASM and the CLI are not wired yet (see
 //! `docs/sync.md`, "Status").
 
+pub mod cnh;
 pub mod outbox;
+pub mod warranty_life;
 pub mod webhook;
 
 pub use outbox::{
