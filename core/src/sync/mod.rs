@@ -4,7 +4,9 @@
 //! `docs/sync.md`, "Status").
 
 pub mod cnh;
+pub mod crm_coverage;
 pub mod outbox;
+pub mod product_code;
 pub mod warranty_life;
 pub mod webhook;
 

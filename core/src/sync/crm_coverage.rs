@@ -1,0 +1,133 @@
+//! CRM.COM adapter, the other direction from the policy import (`crate::crm`): the
+//! `warranty_policies/get_installed_item_coverage` response built from our coverage decision,
+//! in the shape of the seed's example (dates as CRM.COM writes them).
+
+use serde_json::{json, Value};
+
+use crate::coverage::{CoverageDecision, Outcome};
+use crate::policy::{Policy, State};
+use crate::time::{Calendar, Instant};
+
+/// One installed item's entry of the response.
+#[derive(Clone, Debug)]
+pub struct InstalledItemCoverage<'a> {
+    /// The host's installed-item object (id, serial_number, product, …), passed through.
+    pub installed_item: &'a Value,
+    /// The policy that covers it.
+    pub policy: &'a Policy,
+    /// When the stock-out transaction for its sale was issued.
+    pub issued_at: Instant,
+    /// Our coverage decision for it.
+    pub decision: &'a CoverageDecision,
+    /// Whether a coverage reason was part of the check (CRM.COM's `coverage` is null
+    /// otherwise).
+    pub reason_given: bool,
+}
+
+/// `2016-03-02 17:31:06.0`, in the calendar.
+fn crm_datetime(t: Instant, cal: Calendar) -> String {
+    cal.local(t).format("%Y-%m-%d %H:%M:%S.0").to_string()
+}
+
+/// `Wed Jul 20 17:31:06 EEST 2016` (Java's `Date.toString`), in the calendar.
+fn java_date(t: Instant, cal: Calendar) -> String {
+    match cal {
+        Calendar::Zone(tz) => {
+            t.0.with_timezone(&tz)
+                .format("%a %b %d %H:%M:%S %Z %Y")
+                .to_string()
+        }
+        Calendar::Fixed(o) => {
+            t.0.with_timezone(&o)
+                .format("%a %b %d %H:%M:%S %:z %Y")
+                .to_string()
+        }
+    }
+}
+
+/// The whole response (`status` OK, `data` one entry per item).
+pub fn installed_item_coverage_response(
+    items: &[InstalledItemCoverage<'_>],
+    cal: Calendar,
+) -> Value {
+    let data: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let p = i.policy;
+            let covered = match i.decision.outcome {
+                Outcome::Covered => Value::from(1),
+                Outcome::NotCovered => Value::from(0),
+                Outcome::NeedsReview => Value::Null,
+            };
+            json!({
+                "warehouse_issue_date": crm_datetime(i.issued_at, cal),
+                "warranty_policy": {
+                    "life_cycle_state": match p.state { State::Effective => "EFFECTIVE", State::NotEffective => "NOT EFFECTIVE" },
+                    "number": p.number,
+                    "id": p.id,
+                    "name": p.name,
+                    "alternative_code": p.alternative_code,
+                },
+                "installed_item": i.installed_item,
+                "coverage": if i.reason_given { covered } else { Value::Null },
+                "warranty_expiration_date": java_date(i.decision.end, cal),
+                "warranty_remaining_coverage_period": i.decision.remaining_days,
+            })
+        })
+        .collect();
+    json!({"status": {"message": "", "description": "", "code": "OK"}, "data": data})
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::coverage::{check_coverage, CoverageQuery, WarrantyRecord};
+    use crate::time::{Duration, Unit, Zone};
+
+    #[test]
+    fn the_seed_example_is_reproduced() {
+        let seed: Value = serde_json::from_str(r#"{"status":{"message":"","description":"","code":"OK"},"data":[{
+          "warehouse_issue_date": "2016-03-02 17:31:06.0",
+          "warranty_policy": {"life_cycle_state": "EFFECTIVE", "number": "2", "id": "4B417948ADB44DFEAF735184B941D481", "name": "Policy1", "alternative_code": "p1"},
+          "installed_item": {"state": "EFFECTIVE", "serial_number": "Smartcard2_001", "id": "791DF73677384DC8A00D8384F5FF85FF", "alternative_code": "Smartcard2_001",
+            "product": {"id": "80EEE8F6F46767AE32E6ABE68603E9F2", "name": null, "description": "SmartCards 2", "code": "Smartcard 2", "alternative_code": "SC2"}},
+          "coverage": null,
+          "warranty_expiration_date": "Wed Jul 20 17:31:06 EEST 2016",
+          "warranty_remaining_coverage_period": 140}]}"#).unwrap();
+        let mut policy = Policy::new(
+            "4B417948ADB44DFEAF735184B941D481",
+            Duration {
+                value: 140,
+                unit: Unit::Days,
+            },
+        );
+        policy.number = "2".into();
+        policy.name = Some("Policy1".into());
+        policy.alternative_code = Some("p1".into());
+        let cal = Calendar::Zone("Europe/Nicosia".parse::<Zone>().unwrap().0);
+        let sold = Instant::parse("2016-03-02T17:31:06+02:00").unwrap();
+        let warranty = WarrantyRecord::starting(sold);
+        let decision = check_coverage(&CoverageQuery {
+            policy: &policy,
+            warranty: &warranty,
+            as_of: sold,
+            reason: None,
+            usage: None,
+            calendar: cal,
+        })
+        .unwrap();
+        let item = &seed["data"][0]["installed_item"];
+        let out = installed_item_coverage_response(
+            &[InstalledItemCoverage {
+                installed_item: item,
+                policy: &policy,
+                issued_at: sold,
+                decision: &decision,
+                reason_given: false,
+            }],
+            cal,
+        );
+        assert_eq!(out, seed);
+    }
+}
