@@ -5,6 +5,7 @@
 
 pub mod cnh;
 pub mod crm_coverage;
+pub mod flows;
 pub mod outbox;
 pub mod product_code;
 pub mod warranty_life;

@@ -34,6 +34,35 @@ pub struct OutboxConfig {
     pub partners: BTreeMap<String, PartnerRoutes>,
 }
 
+impl OutboxConfig {
+    /// Checks the configuration: backoff numbers and webhook secrets.
+    pub fn validate(&self) -> Result<()> {
+        if self.base_ms == 0 || self.cap_ms < self.base_ms {
+            return Err(Error::invalid(
+                "config.cap_ms",
+                "need 0 < base_ms <= cap_ms",
+            ));
+        }
+        if self.max_attempts == 0 {
+            return Err(Error::invalid(
+                "config.max_attempts",
+                "at least one attempt",
+            ));
+        }
+        for (name, p) in &self.partners {
+            if let Some(s) = &p.webhook_secret {
+                crate::sync::webhook::sign(s, "check", 0, "").map_err(|_| {
+                    Error::invalid(
+                        format!("config.partners.{name}.webhook_secret"),
+                        "not a `whsec_` base64 secret",
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for OutboxConfig {
     fn default() -> Self {
         OutboxConfig {
@@ -56,6 +85,9 @@ pub struct PartnerRoutes {
     pub headers: BTreeMap<String, String>,
     /// `operation → route`; an operation without a route is `POST {base_path}/{operation}`.
     pub routes: BTreeMap<String, Route>,
+    /// A Standard Webhooks secret (`whsec_…`): requests to this partner are signed when they
+    /// are sent (`webhook-id` = the idempotency key, `webhook-timestamp` = `now`).
+    pub webhook_secret: Option<String>,
 }
 
 /// Method and path of one operation.
@@ -509,6 +541,20 @@ impl Outbox {
             .unwrap_or_default();
         headers.insert("content-type".into(), "application/json".into());
         headers.insert("idempotency-key".into(), m.idempotency_key.clone());
+        if let Some(secret) = routes.and_then(|r| r.webhook_secret.as_deref()) {
+            // A secret that cannot sign is caught when the outbox is configured
+            // (`OutboxConfig::validate`); here the request simply goes unsigned.
+            if let Ok(h) = crate::sync::webhook::sign(
+                secret,
+                &m.idempotency_key,
+                now_ms.div_euclid(1000),
+                &m.payload,
+            ) {
+                headers.insert("webhook-id".into(), h.id);
+                headers.insert("webhook-timestamp".into(), h.timestamp);
+                headers.insert("webhook-signature".into(), h.signature);
+            }
+        }
         let t = Transmit {
             id,
             partner: m.partner.clone(),
