@@ -141,14 +141,29 @@ pub fn activate_sale(
         }
         plan.push((line, record, messages));
     }
-    // All or nothing: enqueue into a copy, keep it only when every message went in.
-    let mut next = outbox.clone();
+    // All or nothing: check every message first (against the outbox and each other); then
+    // enqueueing cannot fail.
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, (_, _, messages)) in plan.iter().enumerate() {
+        for (partner, op, key, body) in messages {
+            let (_, hash, _) = outbox.check_enqueue(partner, op, key, body)?;
+            if seen
+                .insert((*partner, key.clone()), hash.clone())
+                .is_some_and(|h| h != hash)
+            {
+                return Err(Error::invalid(
+                    format!("sale.lines[{i}].line_id"),
+                    format!("two lines register under the same key `{key}` with different bodies"),
+                ));
+            }
+        }
+    }
     let mut persists = Vec::new();
     let mut out = Vec::new();
     for (line, record, messages) in plan {
         let mut ids = Vec::new();
         for (partner, op, key, body) in messages {
-            let (id, _, p) = next.enqueue(partner, op, &key, body, now)?;
+            let (id, _, p) = outbox.enqueue(partner, op, &key, body, now)?;
             ids.push(id);
             persists.push(p);
         }
@@ -159,7 +174,6 @@ pub fn activate_sale(
             enqueued: ids,
         });
     }
-    *outbox = next;
     Ok((out, persists))
 }
 
@@ -213,15 +227,16 @@ pub fn claim_changed(
             ));
         }
     }
-    let mut next = outbox.clone();
+    for (partner, op, key, body) in &messages {
+        outbox.check_enqueue(partner, op, key, body)?;
+    }
     let mut ids = Vec::new();
     let mut persists = Vec::new();
     for (partner, op, key, body) in messages {
-        let (id, _, p) = next.enqueue(&partner, &op, &key, body, now)?;
+        let (id, _, p) = outbox.enqueue(&partner, &op, &key, body, now)?;
         ids.push(id);
         persists.push(p);
     }
-    *outbox = next;
     Ok((ids, persists))
 }
 
@@ -279,6 +294,19 @@ mod tests {
         // The same sale again registers nothing new.
         activate_sale(&catalog(), &mut o, &sale("05443332211"), &cfg, cal(), now).unwrap();
         assert_eq!(o.len(), 1);
+        // Two lines with one id but different goods: refused, nothing enqueued.
+        let mut twice = sale("05443332211");
+        twice.order_id = "INV-9".into();
+        twice.lines[1] = twice.lines[0].clone();
+        twice.lines[1].product_code = Some("OTHER".into());
+        let before = o.snapshot();
+        assert_eq!(
+            activate_sale(&catalog(), &mut o, &twice, &cfg, cal(), now)
+                .unwrap_err()
+                .path,
+            "sale.lines[1].line_id"
+        );
+        assert_eq!(o.snapshot(), before);
         // A bad phone refuses the whole sale and changes nothing.
         let before = o.snapshot();
         let mut s = sale("123");

@@ -444,17 +444,16 @@ impl Outbox {
         c.base_ms.saturating_mul(1u64 << shift).min(c.cap_ms)
     }
 
-    /// Adds a message. The same partner and key with the same payload is a no-op that
-    /// returns the existing message; with a different payload it is an `INVALID_INPUT` error
-    /// at `payload` (Stripe's idempotency semantics).
-    pub fn enqueue(
-        &mut self,
+    /// Whether `enqueue` would accept this message, without changing anything: the body, its
+    /// SHA-256, and the id of the existing message when it would be a no-op. Lets a caller
+    /// that enqueues several messages check them all first (all or nothing).
+    pub fn check_enqueue(
+        &self,
         partner: &str,
         operation: &str,
         idempotency_key: &str,
-        payload: serde_json::Value,
-        now: Instant,
-    ) -> Result<(u64, bool, Persist)> {
+        payload: &serde_json::Value,
+    ) -> Result<(String, String, Option<u64>)> {
         if partner.is_empty() {
             return Err(Error::invalid("partner", "the partner is empty"));
         }
@@ -467,24 +466,40 @@ impl Outbox {
                 "the idempotency key is empty",
             ));
         }
-        let body = serde_json::to_string(&payload).unwrap_or_default();
+        let body = serde_json::to_string(payload).unwrap_or_default();
         let hash = sha256_hex(body.as_bytes());
         let k = (partner.to_string(), idempotency_key.to_string());
-        if let Some(id) = self.keys.get(&k).copied() {
-            let same = self
-                .messages
-                .get(&id)
-                .is_some_and(|m| m.payload_sha256 == hash);
-            if same {
-                return Ok((id, false, self.persist(&[])));
+        match self.keys.get(&k).copied() {
+            None => Ok((body, hash, None)),
+            Some(id) if self.messages.get(&id).is_some_and(|m| m.payload_sha256 == hash) => {
+                Ok((body, hash, Some(id)))
             }
-            return Err(Error::invalid(
+            Some(id) => Err(Error::invalid(
                 "payload",
                 format!(
                     "idempotency key `{idempotency_key}` was already used for {partner} with a different payload (message {id})"
                 ),
-            ));
+            )),
         }
+    }
+
+    /// Adds a message. The same partner and key with the same payload is a no-op that
+    /// returns the existing message; with a different payload it is an `INVALID_INPUT` error
+    /// at `payload` (Stripe's idempotency semantics).
+    pub fn enqueue(
+        &mut self,
+        partner: &str,
+        operation: &str,
+        idempotency_key: &str,
+        payload: serde_json::Value,
+        now: Instant,
+    ) -> Result<(u64, bool, Persist)> {
+        let (body, hash, existing) =
+            self.check_enqueue(partner, operation, idempotency_key, &payload)?;
+        if let Some(id) = existing {
+            return Ok((id, false, self.persist(&[])));
+        }
+        let k = (partner.to_string(), idempotency_key.to_string());
         let id = self.header.next_id;
         self.header.next_id += 1;
         let now_ms = millis(now);
