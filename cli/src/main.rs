@@ -106,16 +106,14 @@ fn cmd_call(args: &[String]) -> Result<u8, Failure> {
     BufReader::new(input)
         .read_to_end(&mut bytes)
         .map_err(|e| Failure::Io(format!("cannot read the request: {e}")))?;
-    let response = Engine::new().call_bytes(&bytes);
+    let mut response = Vec::with_capacity(256);
+    let ok = Engine::new().call_bytes_to(&bytes, &mut response);
+    response.push(b'\n');
     let mut out = BufWriter::new(stdout);
-    writeln!(out, "{response}")
+    out.write_all(&response)
         .and_then(|_| out.flush())
         .map_err(|e| Failure::Io(e.to_string()))?;
-    Ok(if response.starts_with("{\"ok\":true") {
-        0
-    } else {
-        1
-    })
+    Ok(if ok { 0 } else { 1 })
 }
 
 /// One response line per request line (blank lines are skipped), all through one engine.

@@ -109,16 +109,22 @@ impl Engine {
         if line.is_empty() {
             return None;
         }
-        let start = out.len();
-        match std::str::from_utf8(line) {
-            Ok(s) => self.call_to(s, out),
-            Err(_) => out.extend_from_slice(self.call_bytes(line).as_bytes()),
-        }
-        let ok = out
-            .get(start..)
-            .is_some_and(|r| r.starts_with(b"{\"ok\":true"));
+        let ok = self.call_bytes_to(line, out);
         out.push(b'\n');
         Some(ok)
+    }
+
+    /// Answers one request given as bytes (the whole input is the request; invalid UTF-8 is
+    /// an `INVALID_JSON` response), appending the response to `out`. Returns whether it is
+    /// `ok:true`. What `wty call` and the C `wty_call` do.
+    pub fn call_bytes_to(&mut self, request: &[u8], out: &mut Vec<u8>) -> bool {
+        let start = out.len();
+        match std::str::from_utf8(request) {
+            Ok(s) => self.call_to(s, out),
+            Err(_) => out.extend_from_slice(self.call_bytes(request).as_bytes()),
+        }
+        out.get(start..)
+            .is_some_and(|r| r.starts_with(b"{\"ok\":true"))
     }
 
     /// Answers a whole NDJSON stream held in memory: one response line per non-blank request

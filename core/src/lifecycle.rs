@@ -309,7 +309,7 @@ impl AuditEntry {
             prev_hash: self.prev_hash.as_deref(),
         })
         .unwrap_or_default();
-        hex(&Sha256::digest(&canonical))
+        sha256_hex(&canonical)
     }
 
     /// The canonical serialisation of the whole entry (what a host should store).
@@ -323,10 +323,11 @@ impl AuditEntry {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// SHA-256 of `bytes` as lowercase hex (the audit hash; also the outbox's payload hash).
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
+    let mut s = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
         let _ = write!(s, "{b:02x}");
     }
     s
@@ -718,7 +719,7 @@ mod tests {
     fn sha256_hex_matches_the_published_vector() {
         // FIPS 180-2 example: SHA-256("abc").
         assert_eq!(
-            hex(&Sha256::digest(b"abc")),
+            sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }

@@ -124,7 +124,7 @@ pub unsafe extern "C" fn wty_call(
         // SAFETY: forwarded contract.
         Some(e) => unsafe {
             answer(request_json, response_json, |req, out| {
-                e.inner.call_line_exact(req, out)
+                e.inner.call_bytes_to(req, out)
             })
         },
         None => {
@@ -150,7 +150,7 @@ pub unsafe extern "C" fn wty_call_once(
     // SAFETY: forwarded contract.
     unsafe {
         answer(request_json, response_json, |req, out| {
-            Engine::new().call_line_exact(req, out)
+            Engine::new().call_bytes_to(req, out)
         })
     }
 }
@@ -255,21 +255,6 @@ unsafe fn answer(
     // SAFETY: `out` is not NULL and writable by contract.
     unsafe { *out = c.into_raw() };
     status
-}
-
-/// One request, exactly as `wty call` answers it: the whole input is the request.
-trait CallExact {
-    fn call_line_exact(&mut self, request: &[u8], out: &mut Vec<u8>) -> bool;
-}
-
-impl CallExact for Engine {
-    fn call_line_exact(&mut self, request: &[u8], out: &mut Vec<u8>) -> bool {
-        match std::str::from_utf8(request) {
-            Ok(s) => self.call_to(s, out),
-            Err(_) => out.extend_from_slice(self.call_bytes(request).as_bytes()),
-        }
-        out.starts_with(b"{\"ok\":true")
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::claims::{Claim, Row};
 use crate::error::{Error, Result};
 use crate::lifecycle::{map_partner_status, PartnerStatus, Status};
+use crate::sync::put_nonempty as put;
 use crate::time::Instant;
 
 /// The Create Claim path below the partner's base URL.
@@ -41,12 +42,6 @@ impl Default for CnhOptions {
             supplier_code: "000".into(),
             cnh_claim_number: None,
         }
-    }
-}
-
-fn put(map: &mut Map<String, Value>, key: &str, value: &str) {
-    if !value.trim().is_empty() {
-        map.insert(key.to_string(), Value::String(value.to_string()));
     }
 }
 

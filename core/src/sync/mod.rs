@@ -14,3 +14,18 @@ pub mod webhook;
 pub use outbox::{
     Event, EventKind, Message, MessageState, Outbox, OutboxConfig, Persist, Snapshot, Transmit,
 };
+
+/// Inserts `key: value` into a partner body unless `value` is blank (partners want optional
+/// fields left out rather than empty).
+pub(crate) fn put_nonempty(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    value: &str,
+) {
+    if !value.trim().is_empty() {
+        map.insert(
+            key.to_string(),
+            serde_json::Value::String(value.to_string()),
+        );
+    }
+}

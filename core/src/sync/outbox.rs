@@ -12,9 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::lifecycle::sha256_hex;
 use crate::time::Instant;
 
 /// Tunables, with the defaults of `docs/sync.md`.
@@ -338,15 +338,6 @@ pub struct Outbox {
 /// Converts an instant to epoch milliseconds.
 pub fn millis(t: Instant) -> i64 {
     t.0.timestamp_millis()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 /// Whether a status is retried (408, 409, 425, 429, 5xx).

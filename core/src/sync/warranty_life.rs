@@ -260,9 +260,7 @@ pub fn customer_body(c: &Customer) -> Result<Value> {
         ("phone", &c.phone),
         ("country", &c.country),
     ] {
-        if !v.is_empty() {
-            m.insert(k.into(), Value::String(v.clone()));
-        }
+        crate::sync::put_nonempty(&mut m, k, v);
     }
     Ok(Value::Object(m))
 }
