@@ -131,7 +131,7 @@ fn bench_claims(c: &mut Criterion) {
     let rules = warranty_core::Rules::default();
     let cx = warranty_core::ClaimContext {
         as_of: r.as_of,
-        calendar: Calendar::Zone(chrono_tz::Europe::Rome),
+        calendar: Calendar::Zone(warranty_core::time::Tz::from_name("Europe/Rome").unwrap()),
         rules: &rules,
         known_claims: &r.known_claims,
     };

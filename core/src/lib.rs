@@ -34,6 +34,7 @@ pub mod policy;
 pub mod report;
 pub mod sync;
 pub mod time;
+mod tz;
 
 #[cfg(feature = "testing")]
 pub mod testing;

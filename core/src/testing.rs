@@ -50,7 +50,7 @@ pub fn arb_calendar() -> impl Strategy<Value = Calendar> {
         (0..ZONES.len()).prop_filter_map("zone", |i| {
             ZONES
                 .get(i)
-                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+                .and_then(|z| crate::time::Tz::from_name(z))
                 .map(Calendar::Zone)
         }),
         arb_offset().prop_map(Calendar::Fixed),

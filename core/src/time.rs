@@ -9,11 +9,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+pub use crate::tz::Tz;
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, LocalResult, Months, NaiveDate, NaiveDateTime, Offset,
+    DateTime, Datelike, Days, FixedOffset, LocalResult, Months, NaiveDate, NaiveDateTime,
     TimeDelta, TimeZone, Timelike,
 };
-use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An instant: a point on the time line with the offset it was written in.
@@ -145,7 +145,7 @@ impl Calendar {
     pub fn offset_at(&self, instant: Instant) -> FixedOffset {
         match self {
             Calendar::Fixed(o) => *o,
-            Calendar::Zone(tz) => tz.offset_from_utc_datetime(&instant.0.naive_utc()).fix(),
+            Calendar::Zone(tz) => tz.offset_at_utc(&instant.0.naive_utc()),
         }
     }
 
@@ -171,9 +171,8 @@ impl Calendar {
         let dt = match self {
             Calendar::Fixed(o) => o.from_local_datetime(&local).single()?,
             Calendar::Zone(tz) => match tz.from_local_datetime(&local) {
-                LocalResult::Single(t) => t.fixed_offset(),
+                LocalResult::Single(t) => t,
                 LocalResult::Ambiguous(a, b) => {
-                    let (a, b) = (a.fixed_offset(), b.fixed_offset());
                     let (early, late) = if a <= b { (a, b) } else { (b, a) };
                     match prefer {
                         Some(p) if *late.offset() == p => late,
@@ -183,11 +182,11 @@ impl Calendar {
                 LocalResult::None => {
                     // The offset in force just before the gap: read it a day earlier.
                     let probe = local.checked_sub_signed(TimeDelta::days(1))?;
-                    let before = tz.offset_from_utc_datetime(&probe).fix();
+                    let before = tz.offset_at_utc(&probe);
                     let utc = local.checked_sub_signed(TimeDelta::seconds(i64::from(
                         before.local_minus_utc(),
                     )))?;
-                    let after = tz.offset_from_utc_datetime(&utc).fix();
+                    let after = tz.offset_at_utc(&utc);
                     DateTime::from_naive_utc_and_offset(utc, after)
                 }
             },
@@ -215,9 +214,9 @@ pub struct Zone(pub Tz);
 impl FromStr for Zone {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Tz::from_str(s)
+        Tz::from_name(s)
             .map(Zone)
-            .map_err(|_| format!("`{s}` is not an IANA time zone name such as Europe/Berlin"))
+            .ok_or_else(|| format!("`{s}` is not an IANA time zone name such as Europe/Berlin"))
     }
 }
 

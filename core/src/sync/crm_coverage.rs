@@ -33,9 +33,13 @@ fn crm_datetime(t: Instant, cal: Calendar) -> String {
 fn java_date(t: Instant, cal: Calendar) -> String {
     match cal {
         Calendar::Zone(tz) => {
-            t.0.with_timezone(&tz)
-                .format("%a %b %d %H:%M:%S %Z %Y")
-                .to_string()
+            let local = cal.local(t);
+            format!(
+                "{} {} {}",
+                local.format("%a %b %d %H:%M:%S"),
+                tz.abbreviation_at_utc(&t.0.naive_utc()),
+                local.format("%Y")
+            )
         }
         Calendar::Fixed(o) => {
             t.0.with_timezone(&o)
