@@ -37,14 +37,30 @@ pub const OPERATIONS: &[&str] = &[
     "verify_audit",
     "apply_partner_status",
     "claims_report",
+    "outbox_create",
+    "outbox_enqueue",
+    "outbox_poll_transmit",
+    "outbox_handle_response",
+    "outbox_transport_error",
+    "outbox_poll_timeout",
+    "outbox_poll_event",
+    "outbox_snapshot",
+    "outbox_restore",
+    "outbox_report",
+    "outbox_drop",
+    "webhook_sign",
+    "webhook_verify",
+    "activate_sale",
+    "claim_changed",
 ];
 
-/// Holds named catalogs so that hosts load 10,000 policies once and resolve against them by
-/// name. An engine is used by one thread at a time (`&mut self`); distinct engines are
-/// independent.
+/// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by
+/// name, and named outboxes (the sync operations). An engine is used by one thread at a time
+/// (`&mut self`); distinct engines are independent.
 #[derive(Debug, Default)]
 pub struct Engine {
     catalogs: BTreeMap<String, Catalog>,
+    outboxes: BTreeMap<String, crate::sync::Outbox>,
 }
 
 /// Answers one request (a fresh engine each time: catalogs loaded here are dropped).
@@ -221,17 +237,22 @@ impl Engine {
                 let r: ReportReq = parse(request)?;
                 ser(out, &crate::report::claims_report(&r.claims)?)
             }
-            other => Err(match serde_json::from_str::<IgnoredAny>(request) {
-                Err(e) => not_json(&e),
-                Ok(_) => Error {
-                    code: ErrorCode::UnknownOp,
-                    path: "op".into(),
-                    message: format!(
-                        "`{other}` is not an operation; known: {}",
-                        OPERATIONS.join(", ")
-                    ),
-                },
-            }),
+            other => {
+                if let Some(answered) = self.sync_op(other, request, out) {
+                    return answered;
+                }
+                Err(match serde_json::from_str::<IgnoredAny>(request) {
+                    Err(e) => not_json(&e),
+                    Ok(_) => Error {
+                        code: ErrorCode::UnknownOp,
+                        path: "op".into(),
+                        message: format!(
+                            "`{other}` is not an operation; known: {}",
+                            OPERATIONS.join(", ")
+                        ),
+                    },
+                })
+            }
         }
     }
 
@@ -766,7 +787,7 @@ mod path_tests {
         Ok(v)
     }
 
-    fn same<T: DeserializeOwned>(req: &str) -> std::result::Result<(), String> {
+    pub(super) fn same<T: DeserializeOwned>(req: &str) -> std::result::Result<(), String> {
         let a = parse::<T>(req).err();
         let b = reference::<T>(req).err();
         // Intended difference: an unknown key inside a `covers` entry is reported at that
@@ -802,6 +823,9 @@ mod path_tests {
             "verify_audit" => same::<VerifyAuditReq>(req),
             "apply_partner_status" => same::<PartnerReq>(req),
             "claims_report" => same::<ReportReq>(req),
+            op if OPERATIONS.contains(&op) && op != "version" && op != "list_catalogs" => {
+                super::sync_ops::check_paths(op, req)
+            }
             _ => same::<OpOnly>(req),
         }
     }
@@ -918,3 +942,6 @@ mod path_tests {
         );
     }
 }
+
+#[path = "dispatch_sync.rs"]
+mod sync_ops;

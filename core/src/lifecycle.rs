@@ -351,7 +351,8 @@ pub struct Transition<'a> {
 }
 
 /// An accepted transition: the state to store and the audit entry to append.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Transitioned {
     /// The new state.
     pub state: ClaimState,

@@ -260,7 +260,8 @@ pub struct Header {
     pub name: String,
     /// Tunables (fixed at creation).
     pub config: OutboxConfig,
-    /// PRNG state (xorshift64*), never 0.
+    /// PRNG state (xorshift64*), never 0; a decimal string in JSON.
+    #[serde(with = "crate::sync::u64_text")]
     pub rng: u64,
     /// The next message id.
     pub next_id: u64,
@@ -272,7 +273,8 @@ pub struct Header {
 /// memory).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Persist {
-    /// The header's PRNG state after the input.
+    /// The header's PRNG state after the input (a decimal string in JSON).
+    #[serde(with = "crate::sync::u64_text")]
     pub rng: u64,
     /// The header's next message id after the input.
     pub next_id: u64,
@@ -412,6 +414,34 @@ impl Outbox {
                 .collect(),
             events,
         }
+    }
+
+    /// One record for several inputs made in one step (a sale's registrations): the last
+    /// counters, every changed message (the latest copy of each) and every event, in order.
+    /// With no parts it is the outbox's counters alone.
+    pub fn combine(&self, parts: Vec<Persist>) -> Persist {
+        let mut messages: Vec<Message> = Vec::new();
+        let mut events = Vec::new();
+        for p in parts {
+            for m in p.messages {
+                match messages.iter_mut().find(|x| x.id == m.id) {
+                    Some(slot) => *slot = m,
+                    None => messages.push(m),
+                }
+            }
+            events.extend(p.events);
+        }
+        Persist {
+            rng: self.header.rng,
+            next_id: self.header.next_id,
+            messages,
+            events,
+        }
+    }
+
+    /// The outbox's header (name, configuration, counters): what a host stores first.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
     fn emit(&mut self, e: Event) {
@@ -838,7 +868,7 @@ impl Outbox {
             let done = ok + c.dead_lettered;
             c.success_rate = (done > 0).then(|| {
                 let r = rust_decimal::Decimal::from(ok) / rust_decimal::Decimal::from(done);
-                r.round_dp(4).to_string()
+                format!("{:.4}", r.round_dp(4))
             });
         }
         SyncReport {

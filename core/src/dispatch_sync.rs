@@ -1,0 +1,481 @@
+//! The dispatcher's sync operations (`docs/protocol.md`, "Sync"): named outboxes held by the
+//! [`Engine`], Standard Webhooks signing, the two flows and the sync report. Every answer that
+//! changes an outbox carries the `persist` record the host stores before acting on it.
+
+use std::collections::BTreeMap;
+
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+
+use super::{no_catalog, parse, ser, Engine};
+use crate::catalog::Catalog;
+use crate::claims::Claim;
+use crate::error::{Error, Result};
+use crate::lifecycle::Transitioned;
+use crate::policy::Policy;
+use crate::sync::flows::{self, ActivationConfig, ClaimNotifyConfig, LineActivation, Sale};
+use crate::sync::outbox::{Header, Message, Outbox, OutboxConfig, Persist, Snapshot, Transmit};
+use crate::sync::{webhook, Event};
+use crate::time::{Calendar, Instant, Zone};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    #[serde(with = "crate::sync::u64_text")]
+    seed: u64,
+    #[serde(default)]
+    config: OutboxConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EnqueueReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    partner: String,
+    operation: String,
+    idempotency_key: String,
+    payload: serde_json::Value,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NowReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NameReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResponseReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    id: u64,
+    status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TransportReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    id: u64,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RestoreReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    snapshot: Snapshot,
+    #[serde(default)]
+    outbox: Option<String>,
+    /// After a crash (the default) requests that may have left are sent again at `now`.
+    #[serde(default = "yes")]
+    resend_in_flight: bool,
+    #[serde(default)]
+    now: Option<Instant>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SignReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    secret: String,
+    id: String,
+    timestamp: i64,
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VerifyReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    secret: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+    now: Instant,
+    #[serde(default)]
+    tolerance_seconds: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ActivateReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    #[serde(default)]
+    catalog: Option<String>,
+    #[serde(default)]
+    policies: Option<Vec<Policy>>,
+    sale: Sale,
+    #[serde(default)]
+    config: ActivationConfig,
+    #[serde(default)]
+    zone: Option<Zone>,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ClaimChangedReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    claim: Claim,
+    transition: Transitioned,
+    #[serde(default)]
+    config: ClaimNotifyConfig,
+    now: Instant,
+}
+
+#[derive(Serialize)]
+struct Created<'a> {
+    outbox: &'a str,
+    header: &'a Header,
+}
+
+#[derive(Serialize)]
+struct Enqueued {
+    id: u64,
+    created: bool,
+    persist: Persist,
+}
+
+#[derive(Serialize)]
+struct Polled {
+    transmit: Option<Transmit>,
+    persist: Persist,
+}
+
+#[derive(Serialize)]
+struct Answered<'a> {
+    message: Option<&'a Message>,
+    persist: Persist,
+}
+
+#[derive(Serialize)]
+struct Timeout {
+    timeout: Option<Instant>,
+    timeout_ms: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct NextEvent {
+    event: Option<Event>,
+}
+
+#[derive(Serialize)]
+struct Restored<'a> {
+    outbox: &'a str,
+    messages: usize,
+    header: &'a Header,
+    persist: Persist,
+}
+
+#[derive(Serialize)]
+struct Activated {
+    lines: Vec<LineActivation>,
+    persist: Persist,
+}
+
+#[derive(Serialize)]
+struct Notified {
+    enqueued: Vec<u64>,
+    persist: Persist,
+}
+
+fn instant_of_ms(ms: i64) -> Option<Instant> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| Instant(t.fixed_offset()))
+}
+
+impl Engine {
+    fn outbox_mut(&mut self, name: &str) -> Result<&mut Outbox> {
+        self.outboxes.get_mut(name).ok_or_else(|| {
+            Error::invalid(
+                "outbox",
+                format!("no outbox named `{name}` in this engine (outbox_create or outbox_restore it first)"),
+            )
+        })
+    }
+
+    /// Answers the sync operations; `None` when `op` is not one of them.
+    pub(super) fn sync_op(
+        &mut self,
+        op: &str,
+        request: &str,
+        out: &mut Vec<u8>,
+    ) -> Option<Result<()>> {
+        Some(match op {
+            "outbox_create" => parse(request).and_then(|r| self.create(r, out)),
+            "outbox_enqueue" => parse(request).and_then(|r: EnqueueReq| {
+                let o = self.outbox_mut(&r.outbox)?;
+                let (id, created, persist) = o.enqueue(
+                    &r.partner,
+                    &r.operation,
+                    &r.idempotency_key,
+                    r.payload,
+                    r.now,
+                )?;
+                ser(
+                    out,
+                    &Enqueued {
+                        id,
+                        created,
+                        persist,
+                    },
+                )
+            }),
+            "outbox_poll_transmit" => parse(request).and_then(|r: NowReq| {
+                let (transmit, persist) = self.outbox_mut(&r.outbox)?.poll_transmit(r.now);
+                ser(out, &Polled { transmit, persist })
+            }),
+            "outbox_handle_response" => parse(request).and_then(|r: ResponseReq| {
+                let o = self.outbox_mut(&r.outbox)?;
+                let persist = o.handle_response(r.id, r.status, &r.headers, &r.body, r.now)?;
+                let message = o.message(r.id);
+                ser(out, &Answered { message, persist })
+            }),
+            "outbox_transport_error" => parse(request).and_then(|r: TransportReq| {
+                let o = self.outbox_mut(&r.outbox)?;
+                let persist = o.handle_transport_error(r.id, r.now)?;
+                let message = o.message(r.id);
+                ser(out, &Answered { message, persist })
+            }),
+            "outbox_poll_timeout" => parse(request).and_then(|r: NameReq| {
+                let t = self.outbox_mut(&r.outbox)?.poll_timeout();
+                ser(
+                    out,
+                    &Timeout {
+                        timeout: t.and_then(instant_of_ms),
+                        timeout_ms: t,
+                    },
+                )
+            }),
+            "outbox_poll_event" => parse(request).and_then(|r: NameReq| {
+                let event = self.outbox_mut(&r.outbox)?.poll_event();
+                ser(out, &NextEvent { event })
+            }),
+            "outbox_snapshot" => parse(request)
+                .and_then(|r: NameReq| ser(out, &self.outbox_mut(&r.outbox)?.snapshot())),
+            "outbox_restore" => parse(request).and_then(|r| self.restore(r, out)),
+            "outbox_report" => parse(request)
+                .and_then(|r: NameReq| ser(out, &self.outbox_mut(&r.outbox)?.report())),
+            "outbox_drop" => parse(request).and_then(|r: NameReq| {
+                self.outbox_mut(&r.outbox)?;
+                let dropped = self.outboxes.remove(&r.outbox).map_or(0, |o| o.len());
+                ser(
+                    out,
+                    &serde_json::json!({"outbox": r.outbox, "messages": dropped}),
+                )
+            }),
+            "webhook_sign" => parse(request).and_then(|r: SignReq| {
+                let headers = webhook::sign(&r.secret, &r.id, r.timestamp, &r.body)?;
+                ser(out, &serde_json::json!({ "headers": headers }))
+            }),
+            "webhook_verify" => parse(request).and_then(|r: VerifyReq| {
+                let tolerance = r
+                    .tolerance_seconds
+                    .unwrap_or(webhook::DEFAULT_TOLERANCE_SECONDS);
+                if tolerance < 0 {
+                    return Err(Error::invalid(
+                        "tolerance_seconds",
+                        "the tolerance is negative",
+                    ));
+                }
+                let now = r.now.0.timestamp();
+                ser(
+                    out,
+                    &webhook::verify(&r.secret, &r.headers, &r.body, now, tolerance)?,
+                )
+            }),
+            "activate_sale" => parse(request).and_then(|r| self.activate(r, out)),
+            "claim_changed" => parse(request).and_then(|r| self.claim_changed(r, out)),
+            _ => return None,
+        })
+    }
+
+    fn create(&mut self, r: CreateReq, out: &mut Vec<u8>) -> Result<()> {
+        if r.outbox.is_empty() {
+            return Err(Error::invalid("outbox", "the outbox name is empty"));
+        }
+        if self.outboxes.contains_key(&r.outbox) {
+            return Err(Error::invalid(
+                "outbox",
+                format!(
+                    "an outbox named `{}` already exists in this engine",
+                    r.outbox
+                ),
+            ));
+        }
+        r.config.validate()?;
+        let o = Outbox::new(&r.outbox, r.seed, r.config);
+        ser(
+            out,
+            &Created {
+                outbox: &r.outbox,
+                header: o.header(),
+            },
+        )?;
+        self.outboxes.insert(r.outbox, o);
+        Ok(())
+    }
+
+    fn restore(&mut self, r: RestoreReq, out: &mut Vec<u8>) -> Result<()> {
+        let name = r.snapshot.header.name.clone();
+        if let Some(given) = r.outbox.as_deref().filter(|g| *g != name) {
+            return Err(Error::invalid(
+                "outbox",
+                format!("the snapshot is of outbox `{name}`, not `{given}`"),
+            ));
+        }
+        if self.outboxes.contains_key(&name) {
+            return Err(Error::invalid(
+                "snapshot.header.name",
+                format!(
+                    "an outbox named `{name}` already exists in this engine (outbox_drop it first)"
+                ),
+            ));
+        }
+        r.snapshot
+            .header
+            .config
+            .validate()
+            .map_err(|e| e.within("snapshot.header"))?;
+        let mut o = Outbox::restore(r.snapshot)?;
+        let persist = match (r.resend_in_flight, r.now) {
+            (true, Some(now)) => o.resend_in_flight(now),
+            (true, None) => {
+                return Err(Error::invalid(
+                    "now",
+                    "missing field `now` (needed to send in-flight requests again; or give \"resend_in_flight\": false)",
+                ))
+            }
+            (false, _) => o.combine(Vec::new()),
+        };
+        ser(
+            out,
+            &Restored {
+                outbox: &name,
+                messages: o.len(),
+                header: o.header(),
+                persist,
+            },
+        )?;
+        self.outboxes.insert(name, o);
+        Ok(())
+    }
+
+    fn activate(&mut self, r: ActivateReq, out: &mut Vec<u8>) -> Result<()> {
+        let inline;
+        let catalog =
+            match (r.policies, &r.catalog) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::invalid(
+                        "catalog",
+                        "give either `policies` or `catalog`, not both",
+                    ))
+                }
+                (None, None) => return Err(Error::invalid(
+                    "catalog",
+                    "missing field `catalog` (the name of a loaded catalog, or inline `policies`)",
+                )),
+                (Some(ps), None) => {
+                    inline = Catalog::new(ps)?;
+                    &inline
+                }
+                (None, Some(name)) => self
+                    .catalogs
+                    .get(name)
+                    .ok_or_else(|| no_catalog("catalog", name))?,
+            };
+        let cal = Calendar::for_operation(r.zone, r.sale.sold_at);
+        let outbox = self.outboxes.get_mut(&r.outbox).ok_or_else(|| {
+            Error::invalid(
+                "outbox",
+                format!("no outbox named `{}` in this engine (outbox_create or outbox_restore it first)", r.outbox),
+            )
+        })?;
+        let (lines, parts) = flows::activate_sale(catalog, outbox, &r.sale, &r.config, cal, r.now)?;
+        let persist = outbox.combine(parts);
+        ser(out, &Activated { lines, persist })
+    }
+
+    fn claim_changed(&mut self, r: ClaimChangedReq, out: &mut Vec<u8>) -> Result<()> {
+        let a = &r.transition.audit;
+        if a.hash != a.compute_hash() {
+            return Err(Error::invalid(
+                "transition.audit.hash",
+                "the audit entry's hash does not match its content (pass transition_claim's answer unchanged)",
+            ));
+        }
+        if a.to != r.transition.state.status {
+            return Err(Error::invalid(
+                "transition.state.status",
+                "the state's status is not the audit entry's `to`",
+            ));
+        }
+        if a.claim != r.claim.dms_claim_number {
+            return Err(Error::invalid(
+                "transition.audit.claim",
+                format!(
+                    "the audit entry is for claim `{}`, the claim given is `{}`",
+                    a.claim, r.claim.dms_claim_number
+                ),
+            ));
+        }
+        let o = self.outbox_mut(&r.outbox)?;
+        let (enqueued, parts) = flows::claim_changed(o, &r.claim, &r.transition, &r.config, r.now)?;
+        let persist = o.combine(parts);
+        ser(out, &Notified { enqueued, persist })
+    }
+}
+
+/// The request types of these operations, for the dispatcher's differential path test.
+#[cfg(test)]
+pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String> {
+    use super::path_tests::same;
+    match op {
+        "outbox_create" => same::<CreateReq>(req),
+        "outbox_enqueue" => same::<EnqueueReq>(req),
+        "outbox_poll_transmit" => same::<NowReq>(req),
+        "outbox_handle_response" => same::<ResponseReq>(req),
+        "outbox_transport_error" => same::<TransportReq>(req),
+        "outbox_restore" => same::<RestoreReq>(req),
+        "webhook_sign" => same::<SignReq>(req),
+        "webhook_verify" => same::<VerifyReq>(req),
+        "activate_sale" => same::<ActivateReq>(req),
+        "claim_changed" => same::<ClaimChangedReq>(req),
+        _ => same::<NameReq>(req),
+    }
+}
