@@ -57,7 +57,7 @@ vectors-check:
 conformance: build
 	@# The shared sample must be part of tests/vectors (copied verbatim).
 	@for f in $(SHARED_VECTORS); do cmp -s "$$f" "tests/vectors/$$(basename $$f)" || { echo "tests/vectors lacks $$f: copy it"; exit 1; }; done
-	$(WTY) conformance tests/vectors
+	$(WTY) conformance tests/vectors tests/scenarios
 	@# The bundled examples keep working: the claim is accepted and the demo runs.
 	@$(WTY) call examples/claims/validate-tractor.json | grep -q '"outcome":"accept"' \
 	  || { echo "examples/claims/validate-tractor.json is no longer accepted"; exit 1; }
@@ -130,7 +130,7 @@ c-test: c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 
 c-vectors: build
 	@mkdir -p $(C_OUT)
-	python3 scripts/ffi_vectors.py $(WTY) tests/vectors $(C_OUT)/vectors
+	python3 scripts/ffi_vectors.py $(WTY) tests/vectors $(C_OUT)/vectors tests/scenarios
 	@rm -rf $(C_OUT)/prefix
 	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(C_OUT)/prefix >/dev/null
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Prepares the C tests' view of tests/vectors: for each vector, the request bytes
-(NNN.req) and what the CLI prints for them (NNN.cli, from `wty call NNN.req`); all requests
-as one NDJSON file and what `wty call --ndjson` prints for it; and a manifest of the pairs.
+"""Prepares the C and Node tests' view of tests/vectors: for each vector, the request bytes
+(NNN.req) and what the CLI prints for them (NNN.cli, from `wty call NNN.req`); all requests,
+then every scenario's steps (tests/scenarios, in order: they share the engine), as one NDJSON
+file and what `wty call --ndjson` prints for it; and a manifest of the pairs.
 
-usage: ffi_vectors.py WTY VECTOR_DIR OUT_DIR
+usage: ffi_vectors.py WTY VECTOR_DIR OUT_DIR [SCENARIO_DIR]
 """
 import json
 import pathlib
@@ -25,12 +26,18 @@ def main() -> int:
             subprocess.run([wty, "call", str(req)], stdout=fh, check=False)
         manifest.append(f"{req} {cli} {f.name}")
         lines.append(body)
+    steps = 0
+    if len(sys.argv) > 4:
+        for f in sorted(pathlib.Path(sys.argv[4]).glob("*.json")):
+            for step in json.loads(f.read_text(encoding="utf-8"))["steps"]:
+                lines.append(json.dumps(step["request"], ensure_ascii=False, separators=(",", ":")).encode())
+                steps += 1
     (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
     nd = out / "all.ndjson"
     nd.write_bytes(b"\n".join(lines) + b"\n")
     with open(out / "all.cli", "wb") as fh, open(nd, "rb") as src:
         subprocess.run([wty, "call", "--ndjson"], stdin=src, stdout=fh, check=True)
-    print(f"ffi_vectors: {len(manifest)} vectors prepared in {out}")
+    print(f"ffi_vectors: {len(manifest)} vectors and {steps} scenario steps prepared in {out}")
     return 0
 
 

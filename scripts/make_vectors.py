@@ -506,6 +506,18 @@ import claim_vectors  # noqa: E402
 
 claim_vectors.add(vec, ok, err)
 
+SCENARIOS = []
+SCENARIO_OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "scenarios")
+
+
+def scenario(name, steps):
+    SCENARIOS.append({"name": name, "steps": steps})
+
+
+import sync_vectors  # noqa: E402
+
+sync_vectors.add(vec, ok, err, scenario)
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)
@@ -515,8 +527,13 @@ def main():
         names.add(v["name"])
     check = "--check" in sys.argv
     stale = []
-    for v in VECTORS:
-        path = os.path.join(OUT, v["name"] + ".json")
+    os.makedirs(SCENARIO_OUT, exist_ok=True)
+    for v in SCENARIOS:
+        assert v["name"] not in names, v["name"]
+        names.add(v["name"])
+    outputs = [(OUT, v) for v in VECTORS] + [(SCENARIO_OUT, v) for v in SCENARIOS]
+    for d, v in outputs:
+        path = os.path.join(d, v["name"] + ".json")
         text = json.dumps(v, indent=2, ensure_ascii=False) + "\n"
         if check:
             if not os.path.exists(path) or open(path).read() != text:
@@ -527,7 +544,8 @@ def main():
     if check and stale:
         print("stale vectors (run python3 scripts/make_vectors.py):", *stale, sep="\n  ")
         sys.exit(1)
-    print(f"{len(VECTORS)} vectors {'checked' if check else 'written'} in tests/vectors/")
+    print(f"{len(VECTORS)} vectors in tests/vectors/ and {len(SCENARIOS)} scenarios in tests/scenarios/ "
+          f"{'checked' if check else 'written'}")
 
 
 main()

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use warranty_core::conformance::{mismatches, Vector};
+use warranty_core::conformance::{mismatches, Scenario, Vector};
 use warranty_core::Engine;
 
 const USAGE: &str = "\
@@ -15,7 +15,8 @@ wty — warranty rules from the shell (protocol v1)
 USAGE:
     wty call [FILE]             one JSON request from FILE (or stdin), one response on stdout
     wty call --ndjson [FILE]    one request per line, one response line each, through one engine
-    wty conformance DIR|FILE…   run conformance vectors; print failures, then `N passed, N failed`
+    wty conformance DIR|FILE…   run conformance vectors and scenarios; print failures, then
+                                `N passed, N failed`
     wty demo                    the main job on the bundled example data
     wty --version | --help
 
@@ -171,26 +172,53 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
     for f in &files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| Failure::Io(format!("cannot read {}: {e}", f.display())))?;
-        let v: Vector = match serde_json::from_str(&text) {
-            Ok(v) => v,
+        let parsed: serde_json::Result<serde_json::Value> = serde_json::from_str(&text);
+        let steps = match parsed {
+            Ok(v) if v.get("steps").is_some() => serde_json::from_value::<Scenario>(v).map(|s| {
+                (
+                    s.name,
+                    s.steps.into_iter().map(|s| (s.request, s.expect)).collect(),
+                )
+            }),
+            Ok(v) => {
+                serde_json::from_value::<Vector>(v).map(|v| (v.name, vec![(v.request, v.expect)]))
+            }
+            Err(e) => Err(e),
+        };
+        let (name, steps): (String, Vec<(serde_json::Value, serde_json::Value)>) = match steps {
+            Ok(s) => s,
             Err(e) => {
                 failed += 1;
-                println!("FAIL {}: not a vector: {e}", f.display());
+                println!("FAIL {}: not a vector or scenario: {e}", f.display());
                 continue;
             }
         };
-        let response = Engine::new().call(&v.request.to_string());
-        let actual: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
-        let diff = mismatches(&v.expect, &actual);
-        if diff.is_empty() {
-            passed += 1;
-        } else {
-            failed += 1;
-            println!("FAIL {} ({})", v.name, f.display());
-            for d in diff {
-                println!("  - {d}");
+        // A vector is one request on a fresh engine; a scenario's steps share one.
+        let mut engine = Engine::new();
+        let mut failure = None;
+        for (i, (request, expect)) in steps.iter().enumerate() {
+            let response = engine.call(&request.to_string());
+            let actual: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
+            let diff = mismatches(expect, &actual);
+            if !diff.is_empty() {
+                failure = Some((i, diff, response));
+                break;
             }
-            println!("  response: {response}");
+        }
+        match failure {
+            None => passed += 1,
+            Some((i, diff, response)) => {
+                failed += 1;
+                if steps.len() > 1 {
+                    println!("FAIL {name} ({}), step {}", f.display(), i + 1);
+                } else {
+                    println!("FAIL {name} ({})", f.display());
+                }
+                for d in diff {
+                    println!("  - {d}");
+                }
+                println!("  response: {response}");
+            }
         }
     }
     println!("{passed} passed, {failed} failed");

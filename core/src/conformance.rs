@@ -15,6 +15,25 @@ pub struct Vector {
     pub expect: Value,
 }
 
+/// A scenario (tests/scenarios): requests sent in order through one engine, each with what
+/// its response must contain. For stateful operations (outboxes, loaded catalogs).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Scenario {
+    /// A unique, descriptive name.
+    pub name: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a [`Scenario`].
+#[derive(Clone, Debug, Deserialize)]
+pub struct Step {
+    /// The request, sent as compact JSON.
+    pub request: Value,
+    /// What the response must contain.
+    pub expect: Value,
+}
+
 /// Compares `actual` with `expected` as a subset: every key of an expected object is present
 /// with a matching value, arrays have the same length and match element by element, scalars
 /// are equal. Returns one line per mismatch (empty when it conforms).

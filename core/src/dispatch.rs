@@ -428,7 +428,18 @@ fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
             return not_json(&j);
         }
         let msg = clean(e.to_string());
-        let at = crate::jsonpath::offset_of(request, e.line(), e.column());
+        let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
+        // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
+        // array or object just after its opening bracket: the value is at fault, not its
+        // first element.
+        if msg.ends_with(crate::sync::u64_text::EXPECTING)
+            && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
+        {
+            let before = request.get(..at).unwrap_or_default().trim_end();
+            if before.ends_with(['[', '{']) {
+                at = before.len() - 1;
+            }
+        }
         let path = crate::jsonpath::path_at(request, at, msg.starts_with("unknown variant"));
         // serde reports a missing field after its object: name the field itself.
         let path = match missing_field(&msg) {

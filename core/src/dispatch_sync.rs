@@ -215,8 +215,11 @@ struct Notified {
     persist: Persist,
 }
 
-fn instant_of_ms(ms: i64) -> Option<Instant> {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| Instant(t.fixed_offset()))
+/// `ms` as an instant rounded up to the whole second (instants in responses carry no
+/// fractions): a host that sleeps until it never wakes before the exact `timeout_ms`.
+fn instant_ceil_of_ms(ms: i64) -> Option<Instant> {
+    let secs = ms.div_euclid(1000) + i64::from(ms.rem_euclid(1000) != 0);
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| Instant(t.fixed_offset()))
 }
 
 impl Engine {
@@ -277,7 +280,7 @@ impl Engine {
                 ser(
                     out,
                     &Timeout {
-                        timeout: t.and_then(instant_of_ms),
+                        timeout: t.and_then(instant_ceil_of_ms),
                         timeout_ms: t,
                     },
                 )

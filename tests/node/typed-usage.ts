@@ -2,7 +2,7 @@
 // accept real usage and reject wrong shapes (the @ts-expect-error lines).
 import w, {
   coverage, Engine, WarrantyError, validateClaim, transitionClaim, type Policy, type CoverageResult,
-  type ValidateClaimResult, type Claim,
+  type ValidateClaimResult, type Claim, webhookVerify, type MessageState, type Persist, type WebhookVerdict,
 } from '../../wasm/pkg/index.mjs';
 
 const policy: Policy = { id: 'TV-2Y', duration: { value: 2, unit: 'years' }, reasons: [{ id: 'DEFECT', provides_coverage: true }] };
@@ -41,4 +41,19 @@ coverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' } });
 // @ts-expect-error: sales staff is a role, "clerk" is not
 transitionClaim({ state: { claim: 'D', status: 'draft' }, action: 'submit', actor: { id: 'c', role: 'clerk' }, at: '' });
 
-void days; void outcome; void count; void hash; void bad;
+const sync = new Engine();
+const made = sync.outboxCreate({ outbox: 'pos', seed: 7 });
+const rng: string = made.header.rng;
+const polled = sync.outboxPollTransmit({ outbox: 'pos', now: '2026-11-22T10:00:00Z' });
+if (polled.transmit) {
+  const answered = sync.outboxHandleResponse({ outbox: 'pos', id: polled.transmit.id, status: 200, now: '2026-11-22T10:00:01Z' });
+  const state: MessageState = answered.message.state;
+  void state;
+}
+const stored: Persist = polled.persist;
+const verdict: WebhookVerdict = webhookVerify({ secret: 's', headers: {}, body: '', now: '2026-11-22T10:00:00Z' });
+sync.free();
+// @ts-expect-error: an outbox needs a name
+sync.outboxSnapshot({});
+
+void days; void outcome; void count; void hash; void bad; void rng; void stored; void verdict;

@@ -63,6 +63,47 @@ function makeApi(raw) {
     importCrmCom(args) {
       return this.request('import_crm_com', args);
     }
+    // Sync (docs/sync.md): named outboxes in this engine. Store each answer's `persist`
+    // before acting on it.
+    outboxCreate(args) {
+      return this.request('outbox_create', args);
+    }
+    outboxEnqueue(args) {
+      return this.request('outbox_enqueue', args);
+    }
+    outboxPollTransmit(args) {
+      return this.request('outbox_poll_transmit', args);
+    }
+    outboxHandleResponse(args) {
+      return this.request('outbox_handle_response', args);
+    }
+    outboxTransportError(args) {
+      return this.request('outbox_transport_error', args);
+    }
+    outboxPollTimeout(args) {
+      return this.request('outbox_poll_timeout', args);
+    }
+    outboxPollEvent(args) {
+      return this.request('outbox_poll_event', args);
+    }
+    outboxSnapshot(args) {
+      return this.request('outbox_snapshot', args);
+    }
+    outboxRestore(args) {
+      return this.request('outbox_restore', args);
+    }
+    outboxReport(args) {
+      return this.request('outbox_report', args);
+    }
+    outboxDrop(args) {
+      return this.request('outbox_drop', args);
+    }
+    activateSale(args) {
+      return this.request('activate_sale', args);
+    }
+    claimChanged(args) {
+      return this.request('claim_changed', args);
+    }
     free() {
       if (this._engine) {
         this._engine.free();
@@ -90,5 +131,7 @@ function makeApi(raw) {
     verifyAudit: oneShot('verify_audit'),
     applyPartnerStatus: oneShot('apply_partner_status'),
     claimsReport: oneShot('claims_report'),
+    webhookSign: oneShot('webhook_sign'),
+    webhookVerify: oneShot('webhook_verify'),
   };
 }

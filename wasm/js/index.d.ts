@@ -213,6 +213,89 @@ export interface ClaimsReportResult {
 // --- the API ----------------------------------------------------------------------------------
 
 /** The protocol error of an `ok:false` response, thrown by the typed helpers. */
+// --- sync (docs/sync.md) --------------------------------------------------------------------
+
+export interface Route { method: string; path: string }
+export interface PartnerRoutes {
+  base_path?: string;
+  headers?: Record<string, string>;
+  routes?: Record<string, Route>;
+  /** A Standard Webhooks secret (`whsec_…`): requests to this partner are signed when sent. */
+  webhook_secret?: string | null;
+}
+export interface OutboxConfig {
+  base_ms?: number;
+  cap_ms?: number;
+  max_attempts?: number;
+  deadline_ms?: number;
+  partners?: Record<string, PartnerRoutes>;
+}
+export interface OutboxHeader {
+  name: string;
+  config: Required<OutboxConfig>;
+  /** The PRNG state: a decimal string (a u64 does not fit a JavaScript number). */
+  rng: string;
+  next_id: number;
+}
+export type MessageState = "pending" | "in_flight" | "accepted_pending" | "delivered" | "dead_lettered";
+export interface OutboxMessage {
+  id: number; partner: string; operation: string; idempotency_key: string;
+  payload: string; payload_sha256: string; enqueued_ms: number; attempts: number;
+  last_status: number | null; state: MessageState; due_ms: number | null; reason: string | null;
+}
+export interface AuditRecord {
+  id: number; partner: string; operation: string; idempotency_key: string; attempt: number;
+  status: number | null; outcome: "sent" | "delivered" | "accepted" | "retry" | "dead_letter";
+  payload_sha256: string; source: string; at_ms: number; retry_at_ms: number | null;
+}
+export interface OutboxEvent {
+  event: "delivered" | "accepted_pending" | "dead_lettered" | "audit";
+  id: number; idempotency_key: string; status: number | null; reason: string | null;
+  audit: AuditRecord | null;
+}
+/** What to store before acting: counters, changed messages (upsert by id), events (append). */
+export interface Persist { rng: string; next_id: number; messages: OutboxMessage[]; events: OutboxEvent[] }
+export interface Transmit {
+  id: number; partner: string; operation: string; method: string; path: string;
+  headers: Record<string, string>; body: string; attempt: number; idempotency_key: string;
+}
+export interface OutboxSnapshot { header: OutboxHeader; messages: OutboxMessage[] }
+export interface SyncCounts {
+  enqueued: number; delivered: number; accepted_pending: number; pending: number;
+  dead_lettered: number; attempts: number; success_rate: string | null;
+}
+export interface SyncReport { total: SyncCounts; by_partner: Record<string, SyncCounts> }
+export interface OutboxRef { outbox: string }
+export interface SaleLine { line_id: string; item: Item; product_code?: string; price: Decimal; serial: string }
+export interface Sale {
+  store: string; order_id: string; sold_at: Instant;
+  customer: { first_name: string; last_name: string; email: string; phone: string; country: string };
+  lines: SaleLine[];
+}
+export interface ActivateSaleRequest {
+  outbox: string; catalog?: string; policies?: Policy[]; sale: Sale;
+  config?: { product_code?: boolean; use_store_as_business_unit?: boolean };
+  zone?: Zone; now: Instant;
+}
+export interface ActivateSaleResult {
+  lines: { line_id: string; serial: string; record: ResolveResult; enqueued: number[] }[];
+  persist: Persist;
+}
+export interface ClaimChangedRequest {
+  outbox: string; claim: Claim; transition: TransitionClaimResult;
+  config?: { webhook_partner?: string | null; cnh?: Record<string, unknown> | null };
+  now: Instant;
+}
+export interface WebhookSignRequest { secret: string; id: string; timestamp: number; body: string }
+export interface WebhookHeaders { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string }
+export interface WebhookVerifyRequest {
+  secret: string; headers: Record<string, string>; body: string; now: Instant; tolerance_seconds?: number;
+}
+export interface WebhookVerdict {
+  valid: boolean;
+  reason: "MISSING_HEADER" | "BAD_TIMESTAMP" | "TIMESTAMP_TOO_OLD" | "TIMESTAMP_IN_FUTURE" | "NO_MATCHING_SIGNATURE" | null;
+}
+
 export class WarrantyError extends Error {
   readonly code: "INVALID_JSON" | "UNKNOWN_OP" | "INVALID_INPUT" | "TRANSITION_REFUSED" | "INTERNAL" | string;
   readonly path: string;
@@ -234,6 +317,8 @@ export function transitionClaim(request: TransitionClaimRequest): TransitionClai
 export function verifyAudit(request: VerifyAuditRequest): VerifyAuditResult;
 export function applyPartnerStatus(request: ApplyPartnerStatusRequest): ApplyPartnerStatusResult;
 export function claimsReport(request: { claims: ClaimSummary[] }): ClaimsReportResult;
+export function webhookSign(request: WebhookSignRequest): { headers: WebhookHeaders };
+export function webhookVerify(request: WebhookVerifyRequest): WebhookVerdict;
 
 /** Named catalogs kept between calls. Use from one place at a time; `free()` when done. */
 export class Engine {
@@ -248,6 +333,19 @@ export class Engine {
   listCatalogs(): CatalogInfo[];
   resolve(request: ResolveRequest): ResolveResult;
   importCrmCom(request: ImportCrmComRequest): ImportCrmComResult;
+  outboxCreate(request: { outbox: string; seed: number | string; config?: OutboxConfig }): { outbox: string; header: OutboxHeader };
+  outboxEnqueue(request: OutboxRef & { partner: string; operation: string; idempotency_key: string; payload: unknown; now: Instant }): { id: number; created: boolean; persist: Persist };
+  outboxPollTransmit(request: OutboxRef & { now: Instant }): { transmit: Transmit | null; persist: Persist };
+  outboxHandleResponse(request: OutboxRef & { id: number; status: number; headers?: Record<string, string>; body?: string; now: Instant }): { message: OutboxMessage; persist: Persist };
+  outboxTransportError(request: OutboxRef & { id: number; now: Instant }): { message: OutboxMessage; persist: Persist };
+  outboxPollTimeout(request: OutboxRef): { timeout: Instant | null; timeout_ms: number | null };
+  outboxPollEvent(request: OutboxRef): { event: OutboxEvent | null };
+  outboxSnapshot(request: OutboxRef): OutboxSnapshot;
+  outboxRestore(request: { snapshot: OutboxSnapshot; outbox?: string; resend_in_flight?: boolean; now?: Instant }): { outbox: string; messages: number; header: OutboxHeader; persist: Persist };
+  outboxReport(request: OutboxRef): SyncReport;
+  outboxDrop(request: OutboxRef): { outbox: string; messages: number };
+  activateSale(request: ActivateSaleRequest): ActivateSaleResult;
+  claimChanged(request: ClaimChangedRequest): { enqueued: number[]; persist: Persist };
   free(): void;
   [Symbol.dispose](): void;
 }
@@ -258,5 +356,6 @@ declare const api: {
   plans: typeof plans; importCrmCom: typeof importCrmCom; validateClaim: typeof validateClaim;
   transitionClaim: typeof transitionClaim; verifyAudit: typeof verifyAudit;
   applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
+  webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
 };
 export default api;

@@ -37,6 +37,9 @@ pub(crate) mod u64_text {
     use serde::de::{self, Visitor};
     use serde::{Deserializer, Serializer};
 
+    /// What a refused value was expected to be (the dispatcher places such errors).
+    pub const EXPECTING: &str = "an unsigned 64-bit integer as a decimal string";
+
     pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(v)
     }
@@ -46,7 +49,7 @@ pub(crate) mod u64_text {
         impl Visitor<'_> for V {
             type Value = u64;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an unsigned 64-bit integer as a decimal string")
+                f.write_str(EXPECTING)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
                 Ok(v)

@@ -1,0 +1,495 @@
+"""Sync vectors (webhook_sign/verify, outbox_* errors and restores) and sync scenarios
+(tests/scenarios: several requests through one engine), written from docs/sync.md and the
+seeds. Signatures are computed here with Python's hmac, payload hashes with hashlib over
+compact sorted JSON, and backoff delays with a Python model of the outbox's xorshift64* PRNG:
+none of it comes from the Rust code. Imported by make_vectors.py."""
+import base64
+import copy
+import hashlib
+import hmac
+import json
+
+import claim_vectors
+
+MASK = (1 << 64) - 1
+T0 = "2026-11-22T10:00:00+00:00"
+T0_MS = 1795341600000
+
+SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+SPEC_TS = 1614265330
+SPEC_BODY = '{"test": 2432232314}'
+SPEC_SIG = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def compact(v):
+    """serde_json's compact form of a JSON value (object keys sorted)."""
+    return json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def sha(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sign(secret, msg_id, ts, body):
+    key = base64.b64decode(secret[len("whsec_"):])
+    tag = hmac.new(key, f"{msg_id}.{ts}.{body}".encode(), hashlib.sha256).digest()
+    return "v1," + base64.b64encode(tag).decode()
+
+
+class Prng:
+    """xorshift64* as docs/sync.md describes it; a seed of 0 becomes 0x9E3779B97F4A7C15."""
+
+    def __init__(self, seed):
+        self.x = seed or 0x9E3779B97F4A7C15
+
+    def next(self):
+        x = self.x
+        x ^= x >> 12
+        x ^= (x << 25) & MASK
+        x ^= x >> 27
+        self.x = x
+        return (x * 0x2545F4914F6CDD1D) & MASK
+
+
+def ceiling(base, cap, attempt):
+    return min(base * (1 << (attempt - 1)), cap)
+
+
+def at(ms):
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat()
+
+
+def at_ceil(ms):
+    """A response instant: whole seconds, rounded up."""
+    return at(-(-ms // 1000) * 1000)
+
+
+def add(vec, ok, err, scenario):
+    # --- webhooks: the specification's test vector and the refusals -------------------------
+    vec("webhook_sign_standard_webhooks_test_vector",
+        {"op": "webhook_sign", "secret": SPEC_SECRET, "id": SPEC_ID, "timestamp": SPEC_TS, "body": SPEC_BODY},
+        ok({"headers": {"webhook-id": SPEC_ID, "webhook-timestamp": str(SPEC_TS), "webhook-signature": SPEC_SIG}}))
+    assert sign(SPEC_SECRET, SPEC_ID, SPEC_TS, SPEC_BODY) == SPEC_SIG
+    body = '{"type":"claim.status_changed"}'
+    vec("webhook_sign_status_event",
+        {"op": "webhook_sign", "secret": SPEC_SECRET, "id": "evt_1", "timestamp": 1795341600, "body": body},
+        ok({"headers": {"webhook-signature": sign(SPEC_SECRET, "evt_1", 1795341600, body)}}))
+    vec("webhook_sign_secret_not_base64",
+        {"op": "webhook_sign", "secret": "whsec_not*base64", "id": "a", "timestamp": 1, "body": ""},
+        err("INVALID_INPUT", "secret"))
+    vec("webhook_sign_empty_id",
+        {"op": "webhook_sign", "secret": SPEC_SECRET, "id": "", "timestamp": 1, "body": ""},
+        err("INVALID_INPUT", "id"))
+
+    def verify(name, headers, now_s, expect, body=SPEC_BODY, **extra):
+        req = {"op": "webhook_verify", "secret": SPEC_SECRET, "headers": headers, "body": body, "now": at(now_s * 1000)}
+        req.update(extra)
+        vec("webhook_verify_" + name, req, expect)
+
+    good = {"webhook-id": SPEC_ID, "webhook-timestamp": str(SPEC_TS), "webhook-signature": SPEC_SIG}
+    verify("spec_vector", good, SPEC_TS + 10, ok({"valid": True, "reason": None}))
+    verify("header_names_any_case", {"Webhook-Id": SPEC_ID, "WEBHOOK-TIMESTAMP": str(SPEC_TS),
+                                     "webhook-signature": "v1,bm9wZQ== " + SPEC_SIG},
+           SPEC_TS, ok({"valid": True}))
+    verify("changed_body", good, SPEC_TS, ok({"valid": False, "reason": "NO_MATCHING_SIGNATURE"}),
+           body='{"test": 2432232315}')
+    verify("too_old", good, SPEC_TS + 301, ok({"valid": False, "reason": "TIMESTAMP_TOO_OLD"}))
+    verify("in_future", good, SPEC_TS - 301, ok({"valid": False, "reason": "TIMESTAMP_IN_FUTURE"}))
+    verify("wider_tolerance", good, SPEC_TS + 3000, ok({"valid": True}), tolerance_seconds=3600)
+    verify("missing_signature", {k: v for k, v in good.items() if k != "webhook-signature"}, SPEC_TS,
+           ok({"valid": False, "reason": "MISSING_HEADER"}))
+    verify("bad_timestamp", dict(good, **{"webhook-timestamp": "yesterday"}), SPEC_TS,
+           ok({"valid": False, "reason": "BAD_TIMESTAMP"}))
+    verify("v2_signature_ignored", dict(good, **{"webhook-signature": SPEC_SIG.replace("v1,", "v2,")}), SPEC_TS,
+           ok({"valid": False, "reason": "NO_MATCHING_SIGNATURE"}))
+    verify("negative_tolerance", good, SPEC_TS, err("INVALID_INPUT", "tolerance_seconds"), tolerance_seconds=-1)
+
+    # --- outbox operations on an engine without that outbox ----------------------------------
+    no_outbox = {
+        "outbox_enqueue": {"partner": "cnh", "operation": "create_claim", "idempotency_key": "K", "payload": {},
+                           "now": T0},
+        "outbox_poll_transmit": {"now": T0},
+        "outbox_handle_response": {"id": 1, "status": 200, "now": T0},
+        "outbox_transport_error": {"id": 1, "now": T0},
+        "outbox_poll_timeout": {},
+        "outbox_poll_event": {},
+        "outbox_snapshot": {},
+        "outbox_report": {},
+        "outbox_drop": {},
+    }
+    for op, fields in no_outbox.items():
+        vec(f"{op}_unknown_outbox", dict({"op": op, "outbox": "main"}, **fields), err("INVALID_INPUT", "outbox"))
+    vec("outbox_handle_response_status_not_a_number",
+        {"op": "outbox_handle_response", "outbox": "main", "id": 1, "status": "200", "now": T0},
+        err("INVALID_INPUT", "status"))
+    vec("outbox_enqueue_missing_payload",
+        {"op": "outbox_enqueue", "outbox": "main", "partner": "cnh", "operation": "x", "idempotency_key": "K",
+         "now": T0}, err("INVALID_INPUT", "payload"))
+
+    # --- outbox_create ------------------------------------------------------------------------
+    defaults = {"base_ms": 1000, "cap_ms": 300000, "max_attempts": 8, "deadline_ms": 86400000, "partners": {}}
+    vec("outbox_create_defaults", {"op": "outbox_create", "outbox": "main", "seed": 7},
+        ok({"outbox": "main", "header": {"name": "main", "config": defaults, "rng": "7", "next_id": 1}}))
+    vec("outbox_create_seed_beyond_2_53_as_text",
+        {"op": "outbox_create", "outbox": "main", "seed": "18446744073709551615"},
+        ok({"header": {"rng": "18446744073709551615"}}))
+    vec("outbox_create_seed_zero_is_replaced", {"op": "outbox_create", "outbox": "main", "seed": 0},
+        ok({"header": {"rng": str(0x9E3779B97F4A7C15)}}))
+    vec("outbox_create_seed_not_a_number", {"op": "outbox_create", "outbox": "main", "seed": "x1"},
+        err("INVALID_INPUT", "seed"))
+    vec("outbox_create_seed_negative", {"op": "outbox_create", "outbox": "main", "seed": -1},
+        err("INVALID_INPUT", "seed"))
+    vec("outbox_create_empty_name", {"op": "outbox_create", "outbox": "", "seed": 1}, err("INVALID_INPUT", "outbox"))
+    vec("outbox_create_cap_below_base", {"op": "outbox_create", "outbox": "m", "seed": 1,
+                                         "config": {"base_ms": 5000, "cap_ms": 1000}},
+        err("INVALID_INPUT", "config.cap_ms"))
+    vec("outbox_create_no_attempts", {"op": "outbox_create", "outbox": "m", "seed": 1, "config": {"max_attempts": 0}},
+        err("INVALID_INPUT", "config.max_attempts"))
+    vec("outbox_create_bad_webhook_secret",
+        {"op": "outbox_create", "outbox": "m", "seed": 1,
+         "config": {"partners": {"hooks": {"webhook_secret": "not-a-secret"}}}},
+        err("INVALID_INPUT", "config.partners.hooks.webhook_secret"))
+    vec("outbox_create_unknown_config_field",
+        {"op": "outbox_create", "outbox": "m", "seed": 1, "config": {"retries": 3}},
+        err("INVALID_INPUT", "config.retries"))
+    vec("outbox_create_route_without_path",
+        {"op": "outbox_create", "outbox": "m", "seed": 1,
+         "config": {"partners": {"cnh": {"routes": {"create_claim": {"method": "POST"}}}}}},
+        err("INVALID_INPUT", "config.partners.cnh.routes.create_claim.path"))
+
+    # --- outbox_restore, one request ----------------------------------------------------------
+    def message(mid, key, state, attempts=0, due=None, status=None, reason=None, payload=None):
+        p = compact(payload if payload is not None else {"n": mid})
+        return {"id": mid, "partner": "cnh", "operation": "create_claim", "idempotency_key": key, "payload": p,
+                "payload_sha256": sha(p), "enqueued_ms": T0_MS, "attempts": attempts, "last_status": status,
+                "state": state, "due_ms": due, "reason": reason}
+
+    header = {"name": "main", "config": defaults, "rng": "12345", "next_id": 4}
+    snap = {"header": header, "messages": [
+        message(1, "A", "delivered", 1, status=200),
+        message(2, "B", "in_flight", 2),
+        message(3, "C", "pending", 1, due=T0_MS + 5000, status=503),
+    ]}
+    later = T0_MS + 60000
+    resent = dict(message(2, "B", "pending", 2, due=later))
+    vec("outbox_restore_resends_in_flight",
+        {"op": "outbox_restore", "snapshot": snap, "now": at(later)},
+        ok({"outbox": "main", "messages": 3, "header": header,
+            "persist": {"rng": "12345", "next_id": 4, "messages": [resent], "events": []}}))
+    vec("outbox_restore_without_resending",
+        {"op": "outbox_restore", "snapshot": snap, "resend_in_flight": False},
+        ok({"messages": 3, "persist": {"messages": [], "events": []}}))
+    vec("outbox_restore_needs_now_to_resend", {"op": "outbox_restore", "snapshot": snap},
+        err("INVALID_INPUT", "now"))
+    vec("outbox_restore_other_name", {"op": "outbox_restore", "outbox": "other", "snapshot": snap, "now": T0},
+        err("INVALID_INPUT", "outbox"))
+    bad = copy.deepcopy(snap)
+    bad["header"]["rng"] = "0"
+    vec("outbox_restore_zero_prng", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.header.rng"))
+    bad = copy.deepcopy(snap)
+    bad["messages"][2]["id"] = 4
+    vec("outbox_restore_id_not_below_next_id", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.messages[2].id"))
+    bad = copy.deepcopy(snap)
+    bad["messages"][2]["idempotency_key"] = "A"
+    vec("outbox_restore_key_twice", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.messages[2]"))
+    bad = copy.deepcopy(snap)
+    bad["messages"][2]["due_ms"] = None
+    vec("outbox_restore_pending_without_due", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.messages[2].due_ms"))
+    bad = copy.deepcopy(snap)
+    bad["messages"][1]["state"] = "lost"
+    vec("outbox_restore_unknown_state", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.messages[1].state"))
+    bad = copy.deepcopy(snap)
+    bad["header"]["config"]["cap_ms"] = 1
+    vec("outbox_restore_bad_config", {"op": "outbox_restore", "snapshot": bad, "now": T0},
+        err("INVALID_INPUT", "snapshot.header.config.cap_ms"))
+
+    # --- activate_sale / claim_changed without their outbox -----------------------------------
+    vec("activate_sale_unknown_outbox",
+        {"op": "activate_sale", "outbox": "main", "policies": [], "now": T0, "sale": SALE},
+        err("INVALID_INPUT", "outbox"))
+    vec("activate_sale_catalog_and_policies",
+        {"op": "activate_sale", "outbox": "main", "catalog": "c", "policies": [], "now": T0, "sale": SALE},
+        err("INVALID_INPUT", "catalog"))
+
+    scenarios(scenario, ok, err)
+
+
+SALE = {
+    "store": "IST-01", "order_id": "INV-2026-7781", "sold_at": "2026-11-22T14:05:00+03:00",
+    "customer": {"first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@example.com",
+                 "phone": "0544 333 22 11", "country": "TR"},
+    "lines": [
+        {"line_id": "1", "item": {"product": "TV-55", "product_type": "TV"}, "price": "24999.00", "serial": "SN-TV-1"},
+        {"line_id": "2", "item": {"product": "CABLE-2M", "product_type": "CABLE"}, "price": "199.00",
+         "serial": "SN-C-2"},
+    ],
+}
+
+
+def scenarios(scenario, ok, err):
+    def step(request, expect):
+        return {"request": request, "expect": expect}
+
+    # 1. Full jitter: a 503 without Retry-After waits uniform(0, base) drawn from the PRNG.
+    rng = Prng(7)
+    r = rng.next()
+    wait = r % (ceiling(1000, 8000, 1) + 1)
+    payload = {"claim": "DMS-1", "amount": "184.20"}
+    body = compact(payload)
+    config = {"base_ms": 1000, "cap_ms": 8000, "partners": {"cnh": {
+        "base_path": "/external/services/warrantyclaim", "headers": {"Authorization": "Bearer t"},
+        "routes": {"create_claim": {"method": "POST", "path": "/createclaim"}}}}}
+    t1 = T0_MS + 1000
+    scenario("sync_backoff_full_jitter_then_delivered", [
+        step({"op": "outbox_create", "outbox": "s1", "seed": 7, "config": config},
+             ok({"header": {"rng": "7", "next_id": 1}})),
+        step({"op": "outbox_enqueue", "outbox": "s1", "partner": "cnh", "operation": "create_claim",
+              "idempotency_key": "DMS-1", "payload": payload, "now": T0},
+             ok({"id": 1, "created": True, "persist": {"rng": "7", "next_id": 2, "messages": [
+                 {"id": 1, "payload": body, "payload_sha256": sha(body), "state": "pending", "due_ms": T0_MS,
+                  "attempts": 0}], "events": []}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s1", "now": T0},
+             ok({"transmit": {"id": 1, "partner": "cnh", "operation": "create_claim", "method": "POST",
+                              "path": "/external/services/warrantyclaim/createclaim",
+                              "headers": {"authorization": "Bearer t", "content-type": "application/json",
+                                          "idempotency-key": "DMS-1"},
+                              "body": body, "attempt": 1, "idempotency_key": "DMS-1"},
+                 "persist": {"messages": [{"state": "in_flight", "attempts": 1, "due_ms": None}],
+                             "events": [{"event": "audit", "audit": {"outcome": "sent", "attempt": 1,
+                                                                     "status": None, "source": "outbox:s1",
+                                                                     "payload_sha256": sha(body),
+                                                                     "at_ms": T0_MS}}]}})),
+        step({"op": "outbox_handle_response", "outbox": "s1", "id": 1, "status": 503, "body": "", "now": at(t1)},
+             ok({"message": {"state": "pending", "last_status": 503, "due_ms": t1 + wait},
+                 "persist": {"rng": str(rng.x), "events": [{"event": "audit", "status": 503, "audit": {
+                     "outcome": "retry", "retry_at_ms": t1 + wait}}]}})),
+        step({"op": "outbox_poll_timeout", "outbox": "s1"},
+             ok({"timeout_ms": t1 + wait, "timeout": at_ceil(t1 + wait)})),
+        step({"op": "outbox_poll_transmit", "outbox": "s1", "now": at(t1 + wait - 1)},
+             ok({"transmit": None, "persist": {"messages": [], "events": []}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s1", "now": at(t1 + wait)},
+             ok({"transmit": {"attempt": 2, "body": body, "idempotency_key": "DMS-1"}})),
+        step({"op": "outbox_handle_response", "outbox": "s1", "id": 1, "status": 201, "now": at(t1 + wait + 300)},
+             ok({"message": {"state": "delivered", "last_status": 201, "due_ms": None},
+                 "persist": {"events": [{"event": "audit", "audit": {"outcome": "delivered", "attempt": 2}},
+                                        {"event": "delivered", "id": 1, "status": 201}]}})),
+        step({"op": "outbox_poll_timeout", "outbox": "s1"}, ok({"timeout_ms": None, "timeout": None})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": {"event": "audit", "audit": {"outcome": "sent"}}})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": {"event": "audit", "audit": {"outcome": "retry"}}})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": {"event": "audit", "audit": {"outcome": "sent"}}})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": {"event": "audit", "audit": {"outcome": "delivered"}}})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": {"event": "delivered"}})),
+        step({"op": "outbox_poll_event", "outbox": "s1"}, ok({"event": None})),
+        step({"op": "outbox_report", "outbox": "s1"},
+             ok({"total": {"enqueued": 1, "delivered": 1, "pending": 0, "dead_lettered": 0, "attempts": 2,
+                           "success_rate": "1.0000"},
+                 "by_partner": {"cnh": {"delivered": 1}}})),
+        step({"op": "outbox_drop", "outbox": "s1"}, ok({"outbox": "s1", "messages": 1})),
+    ])
+
+    # 2. Retry-After (seconds) beats a smaller jitter; a 4xx dead-letters with the partner's
+    # message; transport errors retry; the attempt cap gives up.
+    rng = Prng(99)
+    ra = 120_000
+    j1 = rng.next() % (ceiling(1000, 4000, 1) + 1)
+    assert j1 < ra
+    t = T0_MS
+    msgs = [("K1", {"n": 1}), ("K2", {"n": 2})]
+    steps = [step({"op": "outbox_create", "outbox": "s2", "seed": 99,
+                   "config": {"base_ms": 1000, "cap_ms": 4000, "max_attempts": 2}}, ok({"outbox": "s2"}))]
+    for key, p in msgs:
+        steps.append(step({"op": "outbox_enqueue", "outbox": "s2", "partner": "crm", "operation": "register",
+                           "idempotency_key": key, "payload": p, "now": T0}, ok({"created": True})))
+    steps += [
+        step({"op": "outbox_poll_transmit", "outbox": "s2", "now": T0},
+             ok({"transmit": {"id": 1, "method": "POST", "path": "/register", "attempt": 1}})),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 1, "status": 429,
+              "headers": {"Retry-After": "120"}, "now": T0},
+             ok({"message": {"state": "pending", "due_ms": t + ra}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s2", "now": T0},
+             ok({"transmit": {"id": 2, "attempt": 1}})),
+        step({"op": "outbox_transport_error", "outbox": "s2", "id": 2, "now": T0},
+             ok({"message": {"state": "pending", "last_status": None}})),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 2, "status": 200, "now": T0},
+             err("INVALID_INPUT", "id")),
+        step({"op": "outbox_poll_transmit", "outbox": "s2", "now": at(T0_MS + 10_000)},
+             ok({"transmit": {"id": 2, "attempt": 2}})),
+        step({"op": "outbox_transport_error", "outbox": "s2", "id": 2, "now": at(T0_MS + 10_000)},
+             ok({"message": {"state": "dead_lettered", "reason": "gave up after 2 attempts: transport error"},
+                 "persist": {"events": [{"event": "audit", "status": None, "audit": {"outcome": "dead_letter"}},
+                                        {"event": "dead_lettered", "id": 2,
+                                         "reason": "gave up after 2 attempts: transport error"}]}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s2", "now": at(t + ra)},
+             ok({"transmit": {"id": 1, "attempt": 2}})),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 1, "status": 422,
+              "body": '{"error_code":"E12","status_text":"Unprocessable","message":"serial unknown"}',
+              "now": at(t + ra)},
+             ok({"message": {"state": "dead_lettered", "last_status": 422, "reason": "HTTP 422: serial unknown"}})),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 1, "status": 200, "now": at(t + ra)},
+             err("INVALID_INPUT", "id")),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 9, "status": 200, "now": at(t + ra)},
+             err("INVALID_INPUT", "id")),
+        step({"op": "outbox_report", "outbox": "s2"},
+             ok({"total": {"enqueued": 2, "delivered": 0, "dead_lettered": 2, "attempts": 4,
+                           "success_rate": "0.0000"}})),
+        step({"op": "outbox_drop", "outbox": "s2"}, ok({"messages": 2})),
+    ]
+    scenario("sync_retry_after_transport_errors_and_dead_letters", steps)
+
+    # 3. Idempotency (Stripe's semantics), 202, and a restart from a snapshot.
+    p1 = {"serial": "SN1", "amount": "10.00"}
+    scenario("sync_idempotency_accepted_pending_and_restore", [
+        step({"op": "outbox_create", "outbox": "s3", "seed": "5"}, ok({"outbox": "s3"})),
+        step({"op": "outbox_enqueue", "outbox": "s3", "partner": "p", "operation": "op",
+              "idempotency_key": "ORDER-1", "payload": p1, "now": T0}, ok({"id": 1, "created": True})),
+        step({"op": "outbox_enqueue", "outbox": "s3", "partner": "p", "operation": "op",
+              "idempotency_key": "ORDER-1", "payload": {"amount": "10.00", "serial": "SN1"}, "now": T0},
+             ok({"id": 1, "created": False, "persist": {"messages": [], "events": []}})),
+        step({"op": "outbox_enqueue", "outbox": "s3", "partner": "p", "operation": "op",
+              "idempotency_key": "ORDER-1", "payload": {"serial": "SN2"}, "now": T0},
+             err("INVALID_INPUT", "payload")),
+        step({"op": "outbox_enqueue", "outbox": "s3", "partner": "other", "operation": "op",
+              "idempotency_key": "ORDER-1", "payload": {"serial": "SN2"}, "now": T0},
+             ok({"id": 2, "created": True})),
+        step({"op": "outbox_enqueue", "outbox": "s3", "partner": "p", "operation": "op",
+              "idempotency_key": "", "payload": {}, "now": T0}, err("INVALID_INPUT", "idempotency_key")),
+        step({"op": "outbox_poll_transmit", "outbox": "s3", "now": T0}, ok({"transmit": {"id": 1}})),
+        step({"op": "outbox_handle_response", "outbox": "s3", "id": 1, "status": 202, "now": T0},
+             ok({"message": {"state": "accepted_pending"},
+                 "persist": {"events": [{"event": "audit", "audit": {"outcome": "accepted"}},
+                                        {"event": "accepted_pending", "status": 202}]}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s3", "now": T0},
+             ok({"transmit": {"id": 2, "partner": "other"}})),
+        step({"op": "outbox_handle_response", "outbox": "s3", "id": 2, "status": 700, "now": T0},
+             err("INVALID_INPUT", "status")),
+        step({"op": "outbox_snapshot", "outbox": "s3"},
+             ok({"header": {"name": "s3", "next_id": 3, "rng": "5"},
+                 "messages": [{"id": 1, "state": "accepted_pending"}, {"id": 2, "state": "in_flight"}]})),
+        step({"op": "outbox_restore", "snapshot": {"header": {"name": "s3", "config": {
+            "base_ms": 1000, "cap_ms": 300000, "max_attempts": 8, "deadline_ms": 86400000, "partners": {}},
+            "rng": "5", "next_id": 3}, "messages": []}, "now": T0},
+             err("INVALID_INPUT", "snapshot.header.name")),
+        step({"op": "outbox_drop", "outbox": "s3"}, ok({"outbox": "s3", "messages": 2})),
+        step({"op": "outbox_snapshot", "outbox": "s3"}, err("INVALID_INPUT", "outbox")),
+    ])
+
+    # 4. Signed partner: requests carry Standard Webhooks headers made at send time.
+    event = {"type": "claim.status_changed", "data": {"claim": "DMS-2026-0042", "to": "approved"}}
+    ebody = compact(event)
+    send_s = (T0_MS + 2500) // 1000
+    scenario("sync_signed_partner_requests", [
+        step({"op": "outbox_create", "outbox": "s4", "seed": 3, "config": {"partners": {"dms": {
+            "base_path": "/hooks", "webhook_secret": SPEC_SECRET,
+            "routes": {"claim_status": {"method": "POST", "path": "/claims"}}}}}}, ok({"outbox": "s4"})),
+        step({"op": "outbox_enqueue", "outbox": "s4", "partner": "dms", "operation": "claim_status",
+              "idempotency_key": "evt-77", "payload": event, "now": T0}, ok({"id": 1})),
+        step({"op": "outbox_poll_transmit", "outbox": "s4", "now": at(T0_MS + 2500)},
+             ok({"transmit": {"path": "/hooks/claims", "body": ebody, "headers": {
+                 "content-type": "application/json", "idempotency-key": "evt-77", "webhook-id": "evt-77",
+                 "webhook-timestamp": str(send_s),
+                 "webhook-signature": sign(SPEC_SECRET, "evt-77", send_s, ebody)}}})),
+        step({"op": "webhook_verify", "secret": SPEC_SECRET, "body": ebody, "now": at(T0_MS + 3000),
+              "headers": {"webhook-id": "evt-77", "webhook-timestamp": str(send_s),
+                          "webhook-signature": sign(SPEC_SECRET, "evt-77", send_s, ebody)}},
+             ok({"valid": True})),
+        step({"op": "outbox_drop", "outbox": "s4"}, ok({"messages": 1})),
+    ])
+
+    # 5. A sale starts coverage and registers the covered line (product-code registration).
+    policies = [{"id": "TV-2Y", "duration": {"value": 2, "unit": "years"}, "covers": [{"product_type": "TV"}]}]
+    reg = {"countryCode": "TR", "email": "ayse@example.com", "externalLineId": "1",
+           "externalOrderId": "INV-2026-7781", "firstName": "Ayşe", "lastName": "Yılmaz",
+           "phone": "+905443332211", "productCode": "TV-55", "purchaseDate": "22-11-2026 14:05",
+           "warrantyExpireDate": "22-11-2028 14:05"}
+    rbody = compact(reg)
+    scenario("sync_activate_sale_registers_covered_lines", [
+        step({"op": "load_catalog", "name": "shop", "policies": policies}, ok({"name": "shop", "policies": 1})),
+        step({"op": "outbox_create", "outbox": "s5", "seed": 11, "config": {"partners": {"product_code": {
+            "routes": {"register_warranty": {"method": "POST",
+                                             "path": "/individual-customers/warranty/with-product-code"}}}}}},
+             ok({"outbox": "s5"})),
+        step({"op": "activate_sale", "outbox": "s5", "catalog": "shop", "sale": SALE,
+              "config": {"product_code": True}, "zone": "Europe/Istanbul", "now": "2026-11-22T14:06:00+03:00"},
+             ok({"lines": [
+                 {"line_id": "1", "serial": "SN-TV-1", "enqueued": [1],
+                  "record": {"outcome": "covered", "policy": "TV-2Y", "start": "2026-11-22T14:05:00+03:00",
+                             "end": "2028-11-22T14:05:00+03:00"}},
+                 {"line_id": "2", "serial": "SN-C-2", "enqueued": [], "record": {"outcome": "not_covered"}}],
+                 "persist": {"next_id": 2, "messages": [{"id": 1, "partner": "product_code",
+                                                         "operation": "register_warranty",
+                                                         "idempotency_key": "INV-2026-7781:1",
+                                                         "payload": rbody, "payload_sha256": sha(rbody)}]}})),
+        step({"op": "activate_sale", "outbox": "s5", "catalog": "shop", "sale": SALE,
+              "config": {"product_code": True}, "zone": "Europe/Istanbul", "now": "2026-11-22T14:07:00+03:00"},
+             ok({"lines": [{"enqueued": [1]}, {"enqueued": []}], "persist": {"next_id": 2}})),
+        step({"op": "activate_sale", "outbox": "s5", "catalog": "shop",
+              "sale": dict(SALE, customer=dict(SALE["customer"], phone="12")),
+              "config": {"product_code": True}, "zone": "Europe/Istanbul", "now": T0},
+             err("INVALID_INPUT", "sale.lines[0].registration.phone")),
+        step({"op": "activate_sale", "outbox": "s5", "catalog": "nope", "sale": SALE, "now": T0},
+             err("INVALID_INPUT", "catalog")),
+        step({"op": "outbox_poll_transmit", "outbox": "s5", "now": "2026-11-22T14:06:00+03:00"},
+             ok({"transmit": {"path": "/individual-customers/warranty/with-product-code", "body": rbody,
+                              "idempotency_key": "INV-2026-7781:1"}})),
+        step({"op": "outbox_drop", "outbox": "s5"}, ok({"messages": 1})),
+        step({"op": "unload_catalog", "name": "shop"}, ok({"policies": 1})),
+    ])
+
+    # 6. A claim's accepted transition notifies the dealer system (signed) and submits to CNH.
+    at_claim = "2026-11-21T09:30:00+01:00"
+
+    def audit_entry(claim, reason=""):
+        e = {"claim": claim, "action": "submit", "actor": "u-17", "role": "sales_staff", "at": at_claim,
+             "from": "draft", "to": "submitted", "reason": reason, "overridden": False, "prev_hash": None}
+        e["hash"] = sha(json.dumps(e, separators=(",", ":"), ensure_ascii=False))
+        return e
+
+    audit = audit_entry("DMS-2026-0042")
+    state = {"claim": "DMS-2026-0042", "status": "submitted", "validation": None, "overridden": False}
+    transition = {"state": state, "audit": audit}
+    note = {"type": "claim.status_changed", "timestamp": at_claim, "data": {
+        "claim": "DMS-2026-0042", "from": "draft", "to": "submitted", "action": "submit", "actor": "u-17",
+        "role": "sales_staff", "reason": "", "audit_hash": audit["hash"]}}
+    nbody = compact(note)
+    send_s = T0_MS // 1000
+    tampered = dict(audit, reason="edited")
+    other = audit_entry("DMS-OTHER")
+    base = {"op": "claim_changed", "outbox": "s6", "claim": claim_vectors.CLAIM,
+            "config": {"webhook_partner": "dms", "cnh": {}}, "now": T0}
+    scenario("sync_claim_changed_notifies_and_submits", [
+        step({"op": "outbox_create", "outbox": "s6", "seed": 21, "config": {"partners": {
+            "dms": {"base_path": "/hooks", "webhook_secret": SPEC_SECRET,
+                    "routes": {"claim_status": {"method": "POST", "path": "/claims"}}},
+            "cnh": {"base_path": "/external/services/warrantyclaim",
+                    "routes": {"create_claim": {"method": "POST", "path": "/createclaim"}}}}}},
+             ok({"outbox": "s6"})),
+        step(dict(base, transition=transition),
+             ok({"enqueued": [1, 2], "persist": {"next_id": 3, "messages": [
+                 {"id": 1, "partner": "dms", "operation": "claim_status", "idempotency_key": audit["hash"],
+                  "payload": nbody, "payload_sha256": sha(nbody), "state": "pending"},
+                 {"id": 2, "partner": "cnh", "operation": "create_claim", "idempotency_key": "DMS-2026-0042",
+                  "state": "pending"}]}})),
+        step(dict(base, transition=transition),
+             ok({"enqueued": [1, 2], "persist": {"next_id": 3, "messages": []}})),
+        step(dict(base, transition={"state": state, "audit": tampered}),
+             err("INVALID_INPUT", "transition.audit.hash")),
+        step(dict(base, transition={"state": state, "audit": other}),
+             err("INVALID_INPUT", "transition.audit.claim")),
+        step(dict(base, transition={"state": dict(state, status="approved"), "audit": audit}),
+             err("INVALID_INPUT", "transition.state.status")),
+        step({"op": "outbox_poll_transmit", "outbox": "s6", "now": T0},
+             ok({"transmit": {"id": 1, "path": "/hooks/claims", "body": nbody, "headers": {
+                 "webhook-id": audit["hash"], "webhook-timestamp": str(send_s),
+                 "webhook-signature": sign(SPEC_SECRET, audit["hash"], send_s, nbody)}}})),
+        step({"op": "outbox_poll_transmit", "outbox": "s6", "now": T0},
+             ok({"transmit": {"id": 2, "path": "/external/services/warrantyclaim/createclaim",
+                              "idempotency_key": "DMS-2026-0042"}})),
+        step({"op": "outbox_drop", "outbox": "s6"}, ok({"messages": 2})),
+    ])
