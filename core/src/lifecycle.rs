@@ -325,10 +325,14 @@ impl AuditEntry {
 
 /// SHA-256 of `bytes` as lowercase hex (the audit hash; also the outbox's payload hash).
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(64);
     for b in Sha256::digest(bytes) {
-        let _ = write!(s, "{b:02x}");
+        for nibble in [b >> 4, b & 0x0f] {
+            s.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     s
 }

@@ -224,6 +224,22 @@ impl Event {
     }
 }
 
+/// What an attempt came to, in the audit log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    /// The request was handed to the host.
+    Sent,
+    /// The partner accepted it (2xx other than 202).
+    Delivered,
+    /// The partner answered 202.
+    Accepted,
+    /// It will be tried again (`retry_at_ms`).
+    Retry,
+    /// Given up.
+    DeadLetter,
+}
+
 /// One attempt, for the API audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,8 +256,8 @@ pub struct AuditRecord {
     pub attempt: u32,
     /// HTTP status, or null for a transport error.
     pub status: Option<u16>,
-    /// `sent`, `delivered`, `accepted`, `retry`, `dead_letter`.
-    pub outcome: String,
+    /// What the attempt came to.
+    pub outcome: AuditOutcome,
     /// SHA-256 of the payload.
     pub payload_sha256: String,
     /// Who: `outbox:<name>`.
@@ -337,6 +353,10 @@ pub struct Outbox {
     due: BTreeSet<(i64, u64)>,
 }
 
+/// How many events `poll_event` keeps for the host (the newest); every event is also in the
+/// `Persist` record of the input that emitted it.
+pub const MAX_QUEUED_EVENTS: usize = 10_000;
+
 /// Converts an instant to epoch milliseconds.
 pub fn millis(t: Instant) -> i64 {
     t.0.timestamp_millis()
@@ -405,6 +425,11 @@ impl Outbox {
     fn persist(&mut self, ids: &[u64]) -> Persist {
         let events = std::mem::take(&mut self.emitted);
         self.events.extend(events.iter().cloned());
+        // A host that reads events from the persisted records and never polls must not make
+        // the queue grow for ever: keep the newest.
+        while self.events.len() > MAX_QUEUED_EVENTS {
+            self.events.pop_front();
+        }
         Persist {
             rng: self.header.rng,
             next_id: self.header.next_id,
@@ -609,7 +634,7 @@ impl Outbox {
             idempotency_key: m.idempotency_key.clone(),
             attempt: m.attempts,
             status: None,
-            outcome: "sent".into(),
+            outcome: AuditOutcome::Sent,
             payload_sha256: m.payload_sha256.clone(),
             source,
             at_ms: now_ms,
@@ -653,10 +678,14 @@ impl Outbox {
                 (
                     MessageState::AcceptedPending,
                     EventKind::AcceptedPending,
-                    "accepted",
+                    AuditOutcome::Accepted,
                 )
             } else {
-                (MessageState::Delivered, EventKind::Delivered, "delivered")
+                (
+                    MessageState::Delivered,
+                    EventKind::Delivered,
+                    AuditOutcome::Delivered,
+                )
             };
             self.finish(id, Some(status), now_ms, outcome, state, kind, None);
             return Ok(self.persist(&[id]));
@@ -691,7 +720,7 @@ impl Outbox {
         id: u64,
         status: Option<u16>,
         now_ms: i64,
-        outcome: &str,
+        outcome: AuditOutcome,
         state: MessageState,
         kind: EventKind,
         reason: Option<String>,
@@ -717,7 +746,7 @@ impl Outbox {
             id,
             status,
             now_ms,
-            "dead_letter",
+            AuditOutcome::DeadLetter,
             MessageState::DeadLettered,
             EventKind::DeadLettered,
             Some(reason),
@@ -759,7 +788,7 @@ impl Outbox {
             m.state = MessageState::Pending;
             m.due_ms = Some(due);
             self.due.insert((due, id));
-            let audit = audit_of(m, status, "retry", source, now_ms, Some(due));
+            let audit = audit_of(m, status, AuditOutcome::Retry, source, now_ms, Some(due));
             self.emit(Event::audit(audit));
         }
     }
@@ -881,7 +910,7 @@ impl Outbox {
 fn audit_of(
     m: &Message,
     status: Option<u16>,
-    outcome: &str,
+    outcome: AuditOutcome,
     source: String,
     at_ms: i64,
     retry_at_ms: Option<i64>,
@@ -893,7 +922,7 @@ fn audit_of(
         idempotency_key: m.idempotency_key.clone(),
         attempt: m.attempts,
         status,
-        outcome: outcome.into(),
+        outcome,
         payload_sha256: m.payload_sha256.clone(),
         source,
         at_ms,
@@ -918,5 +947,36 @@ pub fn partner_message(body: &str, status: u16) -> String {
         format!("HTTP {status}")
     } else {
         format!("HTTP {status}: {text}")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_queue_keeps_the_newest_when_nobody_polls() {
+        let mut o = Outbox::new("q", 1, OutboxConfig::default());
+        let now = Instant::parse("2026-11-22T10:00:00Z").unwrap();
+        let none = BTreeMap::new();
+        for k in 0..(MAX_QUEUED_EVENTS / 2 + 10) {
+            let (id, _, _) = o
+                .enqueue(
+                    "p",
+                    "op",
+                    &format!("k{k}"),
+                    serde_json::json!({ "k": k }),
+                    now,
+                )
+                .unwrap();
+            let (tx, _) = o.poll_transmit(now);
+            assert_eq!(tx.map(|t| t.id), Some(id));
+            let p = o.handle_response(id, 200, &none, "", now).unwrap();
+            assert_eq!(p.events.len(), 2, "the record still has every event");
+        }
+        assert_eq!(o.events.len(), MAX_QUEUED_EVENTS);
+        let first = o.poll_event().unwrap();
+        assert!(first.id > 1, "the oldest were dropped");
     }
 }
