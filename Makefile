@@ -61,7 +61,9 @@ conformance: build
 	@# The bundled examples keep working: the claim is accepted and the demo runs.
 	@$(WTY) call examples/claims/validate-tractor.json | grep -q '"outcome":"accept"' \
 	  || { echo "examples/claims/validate-tractor.json is no longer accepted"; exit 1; }
-	@$(WTY) demo > /dev/null && echo "examples: the bundled claim is accepted and the demo runs"
+	@$(WTY) demo | grep -q 'delivered 1, pending 0, dead-lettered 0, attempts 2, success rate 1.0000' \
+	  || { echo "wty demo: the sync section no longer delivers the registration"; exit 1; }
+	@echo "examples: the bundled claim is accepted and the demo runs (sync section delivered)"
 
 ## The npm package (wasm/pkg): cargo → wasm-opt -Oz → wasm-bindgen (the version Cargo.lock
 ## pins). wasm-opt runs before wasm-bindgen: Debian's binaryen mangles the externref table

@@ -238,6 +238,7 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
         )?;
     }
     claims_desk(d)?;
+    sync_desk(d)?;
     writeln!(
         d.out,
         "\nEvery answer above came from `wty call`'s dispatcher; see docs/protocol.md to ask your own."
@@ -366,4 +367,128 @@ fn claims_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
         res["problem"].as_str().unwrap_or("")
     )?;
     Ok(())
+}
+
+fn sync_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
+    d.heading(
+        "7. Sync: the sale starts coverage and registers with the manufacturer, whose API is busy",
+    )?;
+    let r = d.ask(json!({"op": "outbox_create", "outbox": "store-sync", "seed": 2026, "config": {
+        "base_ms": 1000, "cap_ms": 60000, "partners": {"product_code": {
+            "base_path": "https://api.example-registry.test",
+            "routes": {"register_warranty": {"method": "POST", "path": "/individual-customers/warranty/with-product-code"}}}}}}));
+    d.show(
+        "An outbox for the store's partner messages (the host stores its header)",
+        &r,
+    )?;
+    let sale = json!({"store": "NIC-01", "order_id": "NIC-2026-0311", "sold_at": "2026-03-20T18:05:00+02:00",
+        "customer": {"first_name": "Helen", "last_name": "Clarke", "email": "helen@example.com",
+                     "phone": "07911 123456", "country": "GB"},
+        "lines": [
+            {"line_id": "1", "item": {"product": "OLED-55", "product_type": "Televisions", "brand": "LG"},
+             "price": "1899.00", "serial": "LG55-7781"},
+            {"line_id": "2", "item": {"product": "A7", "brand": "Sony"}, "price": "1499.00", "serial": "SNY-0042"}]});
+    let r = d.ask(
+        json!({"op": "activate_sale", "outbox": "store-sync", "catalog": "store", "sale": sale,
+        "config": {"product_code": true}, "zone": ZONE, "now": "2026-03-20T18:06:00+02:00"}),
+    );
+    let res = d.show("activate_sale: one step at the till", &r)?;
+    for l in res["lines"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "    line {} ({}): {}{}, registration messages {}",
+            l["line_id"].as_str().unwrap_or(""),
+            l["serial"].as_str().unwrap_or(""),
+            l["record"]["outcome"].as_str().unwrap_or(""),
+            l["record"]["end"]
+                .as_str()
+                .map(|e| format!(" until {e}"))
+                .unwrap_or_default(),
+            l["enqueued"]
+        )?;
+    }
+    // The host's loop, with the partner answering 503 (Retry-After: 30) once, then 201.
+    let mut now_ms: i64 = 1_774_022_760_000; // 2026-03-20T16:06:00Z
+    let mut answered = 0;
+    for _ in 0..10 {
+        let now = chrono_free_rfc3339(now_ms);
+        let r = d.ask(json!({"op": "outbox_poll_transmit", "outbox": "store-sync", "now": now}));
+        let tx = r["result"]["transmit"].clone();
+        if tx.is_null() {
+            let t = d.ask(json!({"op": "outbox_poll_timeout", "outbox": "store-sync"}));
+            match t["result"]["timeout_ms"].as_i64() {
+                Some(due) => {
+                    writeln!(
+                        d.out,
+                        "    nothing due; the host sleeps until {}",
+                        t["result"]["timeout"].as_str().unwrap_or("")
+                    )?;
+                    now_ms = due;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let (status, headers) = if answered == 0 {
+            (503, json!({"Retry-After": "30"}))
+        } else {
+            (201, json!({}))
+        };
+        answered += 1;
+        writeln!(
+            d.out,
+            "    {} {} (attempt {}, Idempotency-Key {}) -> {status}",
+            tx["method"].as_str().unwrap_or(""),
+            tx["path"].as_str().unwrap_or(""),
+            tx["attempt"],
+            tx["idempotency_key"].as_str().unwrap_or("")
+        )?;
+        let r = d.ask(
+            json!({"op": "outbox_handle_response", "outbox": "store-sync", "id": tx["id"],
+            "status": status, "headers": headers, "body": "", "now": now}),
+        );
+        let m = &r["result"]["message"];
+        writeln!(
+            d.out,
+            "      message {} is {}",
+            m["id"],
+            m["state"].as_str().unwrap_or("")
+        )?;
+    }
+    let r = d.ask(json!({"op": "outbox_report", "outbox": "store-sync"}));
+    let res = d.show("Sync report", &r)?;
+    let t = &res["total"];
+    writeln!(
+        d.out,
+        "    enqueued {}, delivered {}, pending {}, dead-lettered {}, attempts {}, success rate {}",
+        t["enqueued"],
+        t["delivered"],
+        t["pending"],
+        t["dead_lettered"],
+        t["attempts"],
+        t["success_rate"].as_str().unwrap_or("-")
+    )?;
+    Ok(())
+}
+
+/// Epoch milliseconds (whole seconds) as an RFC 3339 UTC instant, for the demo's clock.
+fn chrono_free_rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
