@@ -218,6 +218,67 @@ def add(vec, ok, err, scenario):
         {"op": "activate_sale", "outbox": "main", "catalog": "c", "policies": [], "now": T0, "sale": SALE},
         err("INVALID_INPUT", "catalog"))
 
+    # --- the adapters the dispatcher exposes ----------------------------------------------------
+    claim = claim_vectors.CLAIM
+    vec("cnh_claim_body_from_the_tractor_claim", {"op": "cnh_claim_body", "claim": claim},
+        ok({"body": {"ClaimHeader": {
+            "DealerCode": claim["dealer"], "WorkshopCode": claim["workshop"],
+            "DmsClaimNumber": claim["dms_claim_number"], "JobOrderNumber": claim["job_order"],
+            "ReferenceDate": claim["reference_date"], "SerialNumber": claim["serial"],
+            "VehicleHours": claim["usage"], "WorkshopEntryDate": claim["failure_date"],
+            "RepairStartDate": claim["repair_start"], "WorkshopLeaveDate": claim["repair_end"],
+            "Failure": {"ComponentCode": "HYD-PUMP", "FailureCode": "LEAK", "FailureSeverityRating": "2",
+                        "WarrantyType": "A", "SupplierCode": "000",
+                        "FailureCause": [{"RowNumber": r["row"], "RowText": r["text"]}
+                                         for r in claim["texts"]["cause"]],
+                        "ItemPosition": [
+                            {"PositionCategory": "PARTS", "MaterialCode": "87654321", "Quantity": "1",
+                             "ClaimedAmount": "184.20", "AmountCurrency": "EUR"},
+                            {"PositionCategory": "LABOUR", "Quantity": "2.5", "ClaimedAmount": "162.50",
+                             "AmountCurrency": "EUR"},
+                            {"PositionCategory": "SUBLET", "Quantity": "1", "ClaimedAmount": "40.00",
+                             "AmountCurrency": "EUR", "ThirdPartyInvoiceNumber": "TP-991"}]}},
+            "smartAlertFlag": "X", "attachmentFlag": "X", "language": "EN"}}))
+    vec("cnh_claim_body_options",
+        {"op": "cnh_claim_body", "claim": claim,
+         "options": {"smart_alert": False, "attachment": False, "language": "IT"}},
+        ok({"body": {"smartAlertFlag": "", "attachmentFlag": "", "language": "IT"}}))
+    vec("cnh_claim_body_requires_the_dealer", {"op": "cnh_claim_body", "claim": dict(claim, dealer="")},
+        err("INVALID_INPUT", "claim.dealer"))
+    vec("cnh_claim_body_unknown_option", {"op": "cnh_claim_body", "claim": claim, "options": {"lang": "IT"}},
+        err("INVALID_INPUT", "options.lang"))
+
+    person = {"product_code": "TV-55", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@example.com",
+              "country": "TR", "external_order_id": "INV-1"}
+    # Every phone format in the seed normalises to the same E.164 number.
+    for i, phone in enumerate(["+905443332211", "905443332211", "05443332211", "5443332211", "(544) 333 22 11"]):
+        vec(f"product_code_registration_phone_format_{i + 1}",
+            {"op": "product_code_registration", "registration": dict(person, phone=phone),
+             "now": "2026-11-22T14:05:00+03:00"},
+            ok({"body": {"phone": "+905443332211", "purchaseDate": "22-11-2026 14:05"},
+                "idempotency_key": "INV-1"}))
+    body = {"countryCode": "TR", "email": "ayse@example.com", "externalLineId": "2", "externalOrderId": "INV-1",
+            "firstName": "Ayşe", "lastName": "Yılmaz", "phone": "+905443332211", "productCode": "TV-55",
+            "purchaseDate": "01-03-2026 09:30", "warrantyExpireDate": "01-03-2028 09:30"}
+    vec("product_code_registration_expiry_from_the_product_warranty",
+        {"op": "product_code_registration",
+         "registration": dict(person, phone="0544 333 22 11", external_line_id="2",
+                              purchased_at="2026-03-01T09:30:00+03:00"),
+         "product_warranty": {"value": 2, "unit": "years"}, "zone": "Europe/Istanbul",
+         "now": "2026-11-22T14:05:00+03:00"},
+        ok({"body": body, "idempotency_key": "INV-1:2"}))
+    vec("product_code_registration_bad_phone",
+        {"op": "product_code_registration", "registration": dict(person, phone="123"), "now": T0},
+        err("INVALID_INPUT", "registration.phone"))
+    vec("product_code_registration_country_not_accepted",
+        {"op": "product_code_registration", "registration": dict(person, phone="+35799123456", country="CY"),
+         "now": T0},
+        err("INVALID_INPUT", "registration.country"))
+    vec("product_code_registration_bad_email",
+        {"op": "product_code_registration", "registration": dict(person, phone="5443332211", email="ayse@"),
+         "now": T0},
+        err("INVALID_INPUT", "registration.email"))
+
     scenarios(scenario, ok, err)
 
 
@@ -432,7 +493,7 @@ def scenarios(scenario, ok, err):
         step({"op": "activate_sale", "outbox": "s5", "catalog": "shop",
               "sale": dict(SALE, customer=dict(SALE["customer"], phone="12")),
               "config": {"product_code": True}, "zone": "Europe/Istanbul", "now": T0},
-             err("INVALID_INPUT", "sale.lines[0].registration.phone")),
+             err("INVALID_INPUT", "sale.customer.phone")),
         step({"op": "activate_sale", "outbox": "s5", "catalog": "nope", "sale": SALE, "now": T0},
              err("INVALID_INPUT", "catalog")),
         step({"op": "outbox_poll_transmit", "outbox": "s5", "now": "2026-11-22T14:06:00+03:00"},

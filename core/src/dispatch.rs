@@ -52,6 +52,8 @@ pub const OPERATIONS: &[&str] = &[
     "webhook_verify",
     "activate_sale",
     "claim_changed",
+    "cnh_claim_body",
+    "product_code_registration",
 ];
 
 /// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by

@@ -159,6 +159,29 @@ pub(super) struct ClaimChangedReq {
     now: Instant,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CnhBodyReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    claim: Claim,
+    #[serde(default)]
+    options: crate::sync::cnh::CnhOptions,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegistrationReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    registration: crate::sync::product_code::Registration,
+    now: Instant,
+    #[serde(default)]
+    product_warranty: Option<crate::time::Duration>,
+    #[serde(default)]
+    zone: Option<Zone>,
+}
+
 #[derive(Serialize)]
 struct Created<'a> {
     outbox: &'a str,
@@ -323,6 +346,24 @@ impl Engine {
                 )
             }),
             "activate_sale" => parse(request).and_then(|r| self.activate(r, out)),
+            "cnh_claim_body" => parse(request).and_then(|r: CnhBodyReq| {
+                let body = crate::sync::cnh::create_claim_body(&r.claim, &r.options)?;
+                ser(out, &serde_json::json!({ "body": body }))
+            }),
+            "product_code_registration" => parse(request).and_then(|r: RegistrationReq| {
+                let cal = Calendar::for_operation(r.zone, r.now);
+                let (body, key) = crate::sync::product_code::request(
+                    &r.registration,
+                    r.now,
+                    r.product_warranty,
+                    cal,
+                )
+                .map_err(|e| e.within("registration"))?;
+                ser(
+                    out,
+                    &serde_json::json!({ "body": body, "idempotency_key": key }),
+                )
+            }),
             "claim_changed" => parse(request).and_then(|r| self.claim_changed(r, out)),
             _ => return None,
         })
@@ -479,6 +520,8 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "webhook_verify" => same::<VerifyReq>(req),
         "activate_sale" => same::<ActivateReq>(req),
         "claim_changed" => same::<ClaimChangedReq>(req),
+        "cnh_claim_body" => same::<CnhBodyReq>(req),
+        "product_code_registration" => same::<RegistrationReq>(req),
         _ => same::<NameReq>(req),
     }
 }

@@ -167,3 +167,14 @@ test('webhook helpers: the Standard Webhooks test vector', () => {
   assert.equal(w.webhookVerify({ secret, headers, body: '{}', now: '2021-02-25T15:02:10Z' }).reason, 'NO_MATCHING_SIGNATURE');
   assert.throws(() => w.webhookSign({ secret: 'whsec_*', id: 'x', timestamp: 1, body }), (e) => e.path === 'secret');
 });
+
+test('adapter helpers: product-code registration and the CNH claim body', () => {
+  const r = w.productCodeRegistration({ registration: { product_code: 'TV-55', first_name: 'A', last_name: 'B',
+    email: 'a@b.com', phone: '(544) 333 22 11', country: 'TR', external_order_id: 'INV-1' }, now: '2026-11-22T14:05:00+03:00' });
+  assert.equal(r.body.phone, '+905443332211');
+  assert.equal(r.body.purchaseDate, '22-11-2026 14:05');
+  assert.equal(r.idempotency_key, 'INV-1');
+  const claim = example('claims/validate-tractor.json').claim;
+  assert.equal(w.cnhClaimBody({ claim }).body.ClaimHeader.DmsClaimNumber, claim.dms_claim_number);
+  assert.throws(() => w.cnhClaimBody({ claim: { ...claim, dealer: '' } }), (e) => e.path === 'claim.dealer');
+});

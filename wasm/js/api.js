@@ -133,5 +133,7 @@ function makeApi(raw) {
     claimsReport: oneShot('claims_report'),
     webhookSign: oneShot('webhook_sign'),
     webhookVerify: oneShot('webhook_verify'),
+    cnhClaimBody: oneShot('cnh_claim_body'),
+    productCodeRegistration: oneShot('product_code_registration'),
   };
 }

@@ -319,6 +319,13 @@ export function applyPartnerStatus(request: ApplyPartnerStatusRequest): ApplyPar
 export function claimsReport(request: { claims: ClaimSummary[] }): ClaimsReportResult;
 export function webhookSign(request: WebhookSignRequest): { headers: WebhookHeaders };
 export function webhookVerify(request: WebhookVerifyRequest): WebhookVerdict;
+export function cnhClaimBody(request: { claim: Claim; options?: { smart_alert?: boolean; attachment?: boolean | null; language?: string; supplier_code?: string; cnh_claim_number?: string | null } }): { body: Record<string, unknown> };
+export interface Registration {
+  product_code: string; first_name: string; last_name: string; email: string; phone: string;
+  country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
+  external_line_id?: string | null; purchased_at?: Instant | null; expires_at?: Instant | null;
+}
+export function productCodeRegistration(request: { registration: Registration; now: Instant; product_warranty?: Duration; zone?: Zone }): { body: Record<string, string>; idempotency_key: string };
 
 /** Named catalogs kept between calls. Use from one place at a time; `free()` when done. */
 export class Engine {
@@ -357,5 +364,6 @@ declare const api: {
   transitionClaim: typeof transitionClaim; verifyAudit: typeof verifyAudit;
   applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
   webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
+  cnhClaimBody: typeof cnhClaimBody; productCodeRegistration: typeof productCodeRegistration;
 };
 export default api;

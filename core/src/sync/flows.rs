@@ -135,8 +135,21 @@ pub fn activate_sale(
                 purchased_at: Some(sale.sold_at),
                 expires_at: record.end,
             };
-            let (body, key) = product_code::request(&reg, now, None, cal)
-                .map_err(|e| e.within(&format!("sale.lines[{i}].registration")))?;
+            let (body, key) = product_code::request(&reg, now, None, cal).map_err(|mut e| {
+                // Name the sale's own field, not the registration's.
+                e.path = match e.path.as_str() {
+                    "first_name" | "last_name" | "email" | "phone" | "country" => {
+                        format!("sale.customer.{}", e.path)
+                    }
+                    "external_order_id" => "sale.order_id".into(),
+                    "product_code" if line.product_code.is_some() => {
+                        format!("sale.lines[{i}].product_code")
+                    }
+                    "product_code" => format!("sale.lines[{i}].item.product"),
+                    _ => format!("sale.lines[{i}]"),
+                };
+                e
+            })?;
             messages.push(("product_code", "register_warranty", key, body));
         }
         plan.push((line, record, messages));
@@ -312,7 +325,7 @@ mod tests {
         let mut s = sale("123");
         s.order_id = "INV-8".into();
         let e = activate_sale(&catalog(), &mut o, &s, &cfg, cal(), now).unwrap_err();
-        assert_eq!(e.path, "sale.lines[0].registration.phone");
+        assert_eq!(e.path, "sale.customer.phone");
         assert_eq!(o.snapshot(), before);
     }
 
