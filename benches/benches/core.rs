@@ -183,6 +183,28 @@ fn bench_sync(c: &mut Criterion) {
             while o.poll_event().is_some() {}
         })
     });
+    // The same cycle as JSON through the dispatcher (what C, WASM and the CLI pay).
+    let mut engine = warranty_core::Engine::new();
+    engine.call(r#"{"op":"outbox_create","outbox":"bench","seed":42}"#);
+    let mut j = 0u64;
+    g.bench_function("dispatcher_enqueue_poll_handle_response_cycle", |b| {
+        b.iter(|| {
+            j += 1;
+            let now = format!("2026-11-22T10:{:02}:{:02}Z", (j / 60) % 60, j % 60);
+            let r = engine.call(&format!(
+                r#"{{"op":"outbox_enqueue","outbox":"bench","partner":"cnh","operation":"create_claim","idempotency_key":"k{j}","payload":{{"ClaimHeader":{{"DealerCode":"0000123456","DmsClaimNumber":"DMS-1"}}}},"now":"{now}"}}"#
+            ));
+            assert!(r.starts_with(r#"{"ok":true"#), "{r}");
+            let r = engine.call(&format!(
+                r#"{{"op":"outbox_poll_transmit","outbox":"bench","now":"{now}"}}"#
+            ));
+            assert!(r.contains(&format!(r#""idempotency_key":"k{j}"}},"#)), "{r}");
+            let r = engine.call(&format!(
+                r#"{{"op":"outbox_handle_response","outbox":"bench","id":{j},"status":201,"now":"{now}"}}"#
+            ));
+            assert!(r.contains(r#""state":"delivered""#), "{r}");
+        })
+    });
     let mut big = Outbox::new("big", 42, OutboxConfig::default());
     for i in 0..10_000 {
         big.enqueue(
