@@ -411,7 +411,9 @@ fn sync_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     let mut now_ms: i64 = 1_774_022_760_000; // 2026-03-20T16:06:00Z
     let mut answered = 0;
     for _ in 0..10 {
-        let now = chrono_free_rfc3339(now_ms);
+        let now = warranty_core::Instant::from_unix_millis(now_ms)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
         let r = d.ask(json!({"op": "outbox_poll_transmit", "outbox": "store-sync", "now": now}));
         let tx = r["result"]["transmit"].clone();
         if tx.is_null() {
@@ -469,26 +471,4 @@ fn sync_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
         t["success_rate"].as_str().unwrap_or("-")
     )?;
     Ok(())
-}
-
-/// Epoch milliseconds (whole seconds) as an RFC 3339 UTC instant, for the demo's clock.
-fn chrono_free_rfc3339(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

@@ -119,27 +119,11 @@ impl Partner {
     }
 }
 
-/// RFC 3339 in UTC for epoch milliseconds (whole seconds are enough here).
+/// RFC 3339 for epoch milliseconds (whole seconds are enough here).
 fn at(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    warranty_core::Instant::from_unix_millis(ms)
+        .expect("in range")
+        .to_string()
 }
 
 const START_MS: i64 = 1_795_341_600_000; // 2026-11-22T10:00:00Z

@@ -242,7 +242,7 @@ struct Notified {
 /// fractions): a host that sleeps until it never wakes before the exact `timeout_ms`.
 fn instant_ceil_of_ms(ms: i64) -> Option<Instant> {
     let secs = ms.div_euclid(1000) + i64::from(ms.rem_euclid(1000) != 0);
-    chrono::DateTime::from_timestamp(secs, 0).map(|t| Instant(t.fixed_offset()))
+    Instant::from_unix_millis(secs.checked_mul(1000)?)
 }
 
 impl Engine {

@@ -29,6 +29,12 @@ pub const MIN_YEAR: i32 = 1;
 pub const MAX_YEAR: i32 = 9999;
 
 impl Instant {
+    /// The instant `ms` milliseconds after 1970-01-01T00:00:00Z, in UTC (`None` beyond
+    /// chrono's range). The sync layer's times are epoch milliseconds.
+    pub fn from_unix_millis(ms: i64) -> Option<Self> {
+        DateTime::from_timestamp_millis(ms).map(|t| Instant(t.fixed_offset()))
+    }
+
     /// Parses an RFC 3339 instant. The error is a plain sentence for the caller to place.
     pub fn parse(s: &str) -> Result<Self, String> {
         let dt = DateTime::parse_from_rfc3339(s).map_err(|_| {
