@@ -117,6 +117,7 @@ def add(vec, ok, err, scenario):
         "outbox_poll_event": {},
         "outbox_snapshot": {},
         "outbox_report": {},
+        "outbox_prune": {"enqueued_before": T0},
         "outbox_drop": {},
     }
     for op, fields in no_outbox.items():
@@ -352,6 +353,13 @@ def scenarios(scenario, ok, err):
              ok({"total": {"enqueued": 1, "delivered": 1, "pending": 0, "dead_lettered": 0, "attempts": 2,
                            "success_rate": "1.0000"},
                  "by_partner": {"cnh": {"delivered": 1}}})),
+        step({"op": "outbox_prune", "outbox": "s1", "enqueued_before": T0},
+             ok({"pruned": [], "messages": 1})),
+        step({"op": "outbox_prune", "outbox": "s1", "enqueued_before": at(T0_MS + 1000)},
+             ok({"pruned": [1], "messages": 0})),
+        step({"op": "outbox_enqueue", "outbox": "s1", "partner": "cnh", "operation": "create_claim",
+              "idempotency_key": "DMS-1", "payload": {"claim": "DMS-1", "amount": "0.00"}, "now": at(T0_MS + 60000)},
+             ok({"id": 2, "created": True})),
         step({"op": "outbox_drop", "outbox": "s1"}, ok({"outbox": "s1", "messages": 1})),
     ])
 

@@ -47,6 +47,7 @@ pub const OPERATIONS: &[&str] = &[
     "outbox_snapshot",
     "outbox_restore",
     "outbox_report",
+    "outbox_prune",
     "outbox_drop",
     "webhook_sign",
     "webhook_verify",

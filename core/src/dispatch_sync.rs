@@ -62,6 +62,15 @@ pub(super) struct NameReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct PruneReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    outbox: String,
+    enqueued_before: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ResponseReq {
     #[allow(dead_code)]
     op: IgnoredAny,
@@ -317,6 +326,14 @@ impl Engine {
             "outbox_restore" => parse(request).and_then(|r| self.restore(r, out)),
             "outbox_report" => parse(request)
                 .and_then(|r: NameReq| ser(out, &self.outbox_mut(&r.outbox)?.report())),
+            "outbox_prune" => parse(request).and_then(|r: PruneReq| {
+                let o = self.outbox_mut(&r.outbox)?;
+                let pruned = o.prune(crate::sync::outbox::millis(r.enqueued_before));
+                ser(
+                    out,
+                    &serde_json::json!({"pruned": pruned, "messages": o.len()}),
+                )
+            }),
             "outbox_drop" => parse(request).and_then(|r: NameReq| {
                 self.outbox_mut(&r.outbox)?;
                 let dropped = self.outboxes.remove(&r.outbox).map_or(0, |o| o.len());
@@ -516,6 +533,7 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "outbox_handle_response" => same::<ResponseReq>(req),
         "outbox_transport_error" => same::<TransportReq>(req),
         "outbox_restore" => same::<RestoreReq>(req),
+        "outbox_prune" => same::<PruneReq>(req),
         "webhook_sign" => same::<SignReq>(req),
         "webhook_verify" => same::<VerifyReq>(req),
         "activate_sale" => same::<ActivateReq>(req),

@@ -46,6 +46,9 @@ enum Step {
     Event,
     Report,
     RestoreFromSnapshot,
+    Prune {
+        back_ms: u32,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -66,6 +69,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Event),
         1 => Just(Step::Report),
         1 => Just(Step::RestoreFromSnapshot),
+        1 => (0u32..200_000).prop_map(|back_ms| Step::Prune { back_ms }),
     ]
 }
 
@@ -177,6 +181,13 @@ proptest! {
                 Step::Report => {
                     let got = ask(&mut engine, json!({"op": "outbox_report", "outbox": "o"})).unwrap();
                     prop_assert_eq!(got, to_json(&typed.report()));
+                }
+                Step::Prune { back_ms } => {
+                    let before = now - i64::from(back_ms);
+                    let pruned = typed.prune(before);
+                    let got = ask(&mut engine, json!({"op": "outbox_prune", "outbox": "o",
+                        "enqueued_before": at(before).0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)})).unwrap();
+                    prop_assert_eq!(got, json!({"pruned": pruned, "messages": typed.len()}));
                 }
                 Step::RestoreFromSnapshot => {
                     // A restart: the JSON snapshot goes back in; in-flight requests are due again.

@@ -154,6 +154,9 @@ test('a sync loop through the Engine survives a crash (new engine, restore from 
   assert.equal(report.total.success_rate, '1.0000');
   assert.throws(() => engine.outboxEnqueue({ outbox: 'pos', partner: 'crm', operation: 'register', idempotency_key: 'K1',
     payload: { n: 9 }, now: now(60) }), (e) => e instanceof w.WarrantyError && e.path === 'payload');
+  // Retention: finished messages leave the outbox; the host deletes the same ids.
+  const pruned = engine.outboxPrune({ outbox: 'pos', enqueued_before: now(1) });
+  assert.deepEqual(pruned, { pruned: [1, 2, 3], messages: 0 });
   assert.throws(() => engine.outboxReport({ outbox: 'nope' }), (e) => e.code === 'INVALID_INPUT' && e.path === 'outbox');
   engine.free();
 });

@@ -95,6 +95,9 @@ function makeApi(raw) {
     outboxReport(args) {
       return this.request('outbox_report', args);
     }
+    outboxPrune(args) {
+      return this.request('outbox_prune', args);
+    }
     outboxDrop(args) {
       return this.request('outbox_drop', args);
     }

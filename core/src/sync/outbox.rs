@@ -876,6 +876,42 @@ impl Outbox {
         self.persist(&ids)
     }
 
+    /// Forgets finished messages (delivered or dead-lettered) enqueued before
+    /// `enqueued_before_ms`, so that a long-running outbox does not keep every message it ever
+    /// sent; returns their ids for the host to delete from its store. Their idempotency keys
+    /// are forgotten too: enqueueing one again is a new message. Messages in flight, pending or
+    /// accepted-pending (202, not yet confirmed) are kept.
+    pub fn prune(&mut self, enqueued_before_ms: i64) -> Vec<u64> {
+        let finished_before = |m: &Message| {
+            matches!(
+                m.state,
+                MessageState::Delivered | MessageState::DeadLettered
+            ) && m.enqueued_ms < enqueued_before_ms
+        };
+        if !self.messages.values().any(finished_before) {
+            return Vec::new();
+        }
+        // Rebuilt from the kept messages (restore's code, not a second way to remove): a
+        // subset of a valid outbox is a valid outbox, and if it were not, nothing changes.
+        let mut snap = self.snapshot();
+        let mut gone = Vec::new();
+        snap.messages.retain(|m| {
+            let drop = finished_before(m);
+            if drop {
+                gone.push(m.id);
+            }
+            !drop
+        });
+        match Outbox::restore(snap) {
+            Ok(mut kept) => {
+                kept.events = std::mem::take(&mut self.events);
+                *self = kept;
+                gone
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Success rate, pending and dead-lettered counts, in total and per partner.
     pub fn report(&self) -> SyncReport {
         let mut total = Counts::default();
@@ -978,5 +1014,45 @@ mod tests {
         assert_eq!(o.events.len(), MAX_QUEUED_EVENTS);
         let first = o.poll_event().unwrap();
         assert!(first.id > 1, "the oldest were dropped");
+    }
+
+    #[test]
+    fn prune_forgets_only_finished_old_messages() {
+        let mut o = Outbox::new("p", 3, OutboxConfig::default());
+        let t = |s: i64| Instant::from_unix_millis(1_795_341_600_000 + s * 1000).unwrap();
+        let none = BTreeMap::new();
+        let send = |o: &mut Outbox, key: &str, at: i64, status: Option<u16>| {
+            let (id, _, _) = o
+                .enqueue("p", "op", key, serde_json::json!({ "k": key }), t(at))
+                .unwrap();
+            if let Some(status) = status {
+                let (tx, _) = o.poll_transmit(t(at));
+                assert_eq!(tx.map(|x| x.id), Some(id));
+                o.handle_response(id, status, &none, "", t(at)).unwrap();
+            }
+            id
+        };
+        let delivered = send(&mut o, "a", 0, Some(200));
+        let refused = send(&mut o, "b", 1, Some(400));
+        let accepted = send(&mut o, "c", 2, Some(202));
+        let recent = send(&mut o, "e", 100, Some(200));
+        let pending = send(&mut o, "d", 3, None);
+        assert_eq!(o.prune(1_795_341_600_000 + 50_000), [delivered, refused]);
+        let kept: Vec<u64> = o.snapshot().messages.iter().map(|m| m.id).collect();
+        assert_eq!(kept, [accepted, recent, pending]);
+        assert_eq!(
+            Outbox::restore(o.snapshot()).unwrap().snapshot(),
+            o.snapshot()
+        );
+        // A forgotten key is new again; a kept one is still a no-op.
+        let (id, created, _) = o
+            .enqueue("p", "op", "a", serde_json::json!({"k": "other"}), t(200))
+            .unwrap();
+        assert!(created && id > pending);
+        let (id, created, _) = o
+            .enqueue("p", "op", "e", serde_json::json!({"k": "e"}), t(200))
+            .unwrap();
+        assert!(!created && id == recent);
+        assert!(o.prune(0).is_empty());
     }
 }
