@@ -8,6 +8,7 @@
 //! metadata for every region would take the WASM package over its size budget; the seed's
 //! own examples are the test cases.
 
+use chrono::{Datelike, Timelike};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -99,7 +100,17 @@ pub fn normalize_phone(raw: &str, country: &str) -> Result<String> {
 }
 
 fn dd_mm_yyyy(t: Instant, cal: Calendar) -> String {
-    cal.local(t).format("%d-%m-%Y %H:%M").to_string()
+    // By hand rather than chrono's strftime, whose formatter would be in the WASM module
+    // for this line alone. Years are 1..=9999 (`time::MIN_YEAR..=MAX_YEAR`).
+    let l = cal.local(t);
+    format!(
+        "{:02}-{:02}-{:04} {:02}:{:02}",
+        l.day(),
+        l.month(),
+        l.year(),
+        l.hour(),
+        l.minute()
+    )
 }
 
 /// The request body and its idempotency key (`externalOrderId`, with `:externalLineId` when
