@@ -249,6 +249,33 @@ def add(vec, ok, err, scenario):
     vec("cnh_claim_body_unknown_option", {"op": "cnh_claim_body", "claim": claim, "options": {"lang": "IT"}},
         err("INVALID_INPUT", "options.lang"))
 
+    # CNH's answers to Create Claim (the seed's response attributes and response codes).
+    answer = {"dealer_code": "0000123456", "dms_claim_number": "DMS-2026-0042", "cnh_claim_number": "202500006190",
+              "status": "10", "status_description": "DRAFT", "claimed_value": "386.70", "currency": "EUR",
+              "message": [{"row_number": "01", "row_text": "Claim Processing Completed."}], "zzext_clmno": ""}
+
+    def cnh(name, status, body, expect):
+        vec("cnh_read_response_" + name,
+            {"op": "cnh_read_response", "status": status, "body": body, "at": "2026-11-21T10:00:00+01:00"}, expect)
+
+    cnh("created", 200, json.dumps(answer),
+        ok({"disposition": "delivered", "claim_status": "draft", "messages": ["Claim Processing Completed."],
+            "response": {"dms_claim_number": "DMS-2026-0042", "cnh_claim_number": "202500006190",
+                         "status": "10", "status_description": "DRAFT", "claimed_value": "386.70",
+                         "currency": "EUR"}}))
+    cnh("400_dead_letter", 400, '{"statusCode":"400","message":"Required request body missing error!"}',
+        ok({"disposition": "dead_letter", "response": None, "claim_status": None,
+            "messages": ["Required request body missing error!", "400"]}))
+    cnh("401_dead_letter", 401, "Access denied due to invalid credentials!",
+        ok({"disposition": "dead_letter", "messages": ["Access denied due to invalid credentials!"]}))
+    cnh("422_rows_kept", 422, json.dumps({"message": [{"row_number": "01", "row_text": "Serial not found"},
+                                                       {"row_number": "02", "row_text": "Labour too high"}]}),
+        ok({"disposition": "dead_letter", "messages": ["Serial not found", "Labour too high"]}))
+    cnh("500_retry", 500, "Internal Server Error",
+        ok({"disposition": "retry", "messages": ["Internal Server Error"]}))
+    cnh("success_without_json_is_an_error", 200, "<html>gateway</html>", err("INVALID_INPUT", "body"))
+    cnh("status_out_of_range", 99, "", err("INVALID_INPUT", "status"))
+
     person = {"product_code": "TV-55", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@example.com",
               "country": "TR", "external_order_id": "INV-1"}
     # Every phone format in the seed normalises to the same E.164 number.

@@ -15,7 +15,8 @@ const here = new URL('../wasm/js/', import.meta.url);
 const api = readFileSync(new URL('api.js', here), 'utf8');
 const names = ['call', 'version', 'Engine', 'WarrantyError', 'expiry', 'coverage', 'replace', 'resolve',
   'plans', 'importCrmCom', 'validateClaim', 'transitionClaim', 'verifyAudit', 'applyPartnerStatus',
-  'claimsReport', 'webhookSign', 'webhookVerify', 'cnhClaimBody', 'productCodeRegistration'];
+  'claimsReport', 'webhookSign', 'webhookVerify', 'cnhClaimBody', 'cnhReadResponse',
+  'productCodeRegistration'];
 
 const a = readFileSync(join(nodeOut, 'warranty_wasm_bg.wasm'));
 const b = readFileSync(join(webOut, 'warranty_wasm_bg.wasm'));

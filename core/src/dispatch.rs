@@ -54,6 +54,7 @@ pub const OPERATIONS: &[&str] = &[
     "activate_sale",
     "claim_changed",
     "cnh_claim_body",
+    "cnh_read_response",
     "product_code_registration",
 ];
 

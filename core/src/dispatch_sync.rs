@@ -180,6 +180,17 @@ pub(super) struct CnhBodyReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct PartnerAnswerReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    status: u16,
+    #[serde(default)]
+    body: String,
+    at: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RegistrationReq {
     #[allow(dead_code)]
     op: IgnoredAny,
@@ -367,6 +378,18 @@ impl Engine {
                 let body = crate::sync::cnh::create_claim_body(&r.claim, &r.options)?;
                 ser(out, &serde_json::json!({ "body": body }))
             }),
+            "cnh_read_response" => parse(request).and_then(|r: PartnerAnswerReq| {
+                if !(100..=599).contains(&r.status) {
+                    return Err(Error::invalid(
+                        "status",
+                        format!("{} is not an HTTP status", r.status),
+                    ));
+                }
+                ser(
+                    out,
+                    &crate::sync::cnh::read_create_claim_response(r.status, &r.body, r.at)?,
+                )
+            }),
             "product_code_registration" => parse(request).and_then(|r: RegistrationReq| {
                 let cal = Calendar::for_operation(r.zone, r.now);
                 let (body, key) = crate::sync::product_code::request(
@@ -539,6 +562,7 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "activate_sale" => same::<ActivateReq>(req),
         "claim_changed" => same::<ClaimChangedReq>(req),
         "cnh_claim_body" => same::<CnhBodyReq>(req),
+        "cnh_read_response" => same::<PartnerAnswerReq>(req),
         "product_code_registration" => same::<RegistrationReq>(req),
         _ => same::<NameReq>(req),
     }

@@ -181,3 +181,11 @@ test('adapter helpers: product-code registration and the CNH claim body', () => 
   assert.equal(w.cnhClaimBody({ claim }).body.ClaimHeader.DmsClaimNumber, claim.dms_claim_number);
   assert.throws(() => w.cnhClaimBody({ claim: { ...claim, dealer: '' } }), (e) => e.path === 'claim.dealer');
 });
+
+test('cnhReadResponse: a 500 retries, a created claim carries its CNH number', () => {
+  assert.equal(w.cnhReadResponse({ status: 500, body: 'Internal Server Error', at: '2026-11-21T10:00:00+01:00' }).disposition, 'retry');
+  const a = w.cnhReadResponse({ status: 200, at: '2026-11-21T10:00:00+01:00',
+    body: JSON.stringify({ dms_claim_number: 'D-1', cnh_claim_number: '202500006190', status: '10', status_description: 'DRAFT' }) });
+  assert.equal(a.response.cnh_claim_number, '202500006190');
+  assert.equal(a.claim_status, 'draft');
+});

@@ -137,6 +137,7 @@ function makeApi(raw) {
     webhookSign: oneShot('webhook_sign'),
     webhookVerify: oneShot('webhook_verify'),
     cnhClaimBody: oneShot('cnh_claim_body'),
+    cnhReadResponse: oneShot('cnh_read_response'),
     productCodeRegistration: oneShot('product_code_registration'),
   };
 }

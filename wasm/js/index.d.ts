@@ -320,6 +320,13 @@ export function claimsReport(request: { claims: ClaimSummary[] }): ClaimsReportR
 export function webhookSign(request: WebhookSignRequest): { headers: WebhookHeaders };
 export function webhookVerify(request: WebhookVerifyRequest): WebhookVerdict;
 export function cnhClaimBody(request: { claim: Claim; options?: { smart_alert?: boolean; attachment?: boolean | null; language?: string; supplier_code?: string; cnh_claim_number?: string | null } }): { body: Record<string, unknown> };
+export interface CnhAnswer {
+  disposition: "delivered" | "retry" | "dead_letter";
+  response: Record<string, unknown> | null;
+  claim_status: ClaimStatus | null;
+  messages: string[];
+}
+export function cnhReadResponse(request: { status: number; body?: string; at: Instant }): CnhAnswer;
 export interface Registration {
   product_code: string; first_name: string; last_name: string; email: string; phone: string;
   country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
@@ -365,6 +372,7 @@ declare const api: {
   transitionClaim: typeof transitionClaim; verifyAudit: typeof verifyAudit;
   applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
   webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
-  cnhClaimBody: typeof cnhClaimBody; productCodeRegistration: typeof productCodeRegistration;
+  cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
+  productCodeRegistration: typeof productCodeRegistration;
 };
 export default api;
