@@ -207,3 +207,67 @@ proptest! {
         prop_assert_eq!(snap, to_json(&typed.snapshot()));
     }
 }
+
+/// Every scenario's requests (tests/scenarios), in order.
+fn scenarios() -> &'static [Vec<String>] {
+    static S: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| {
+                let v: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+                v["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["request"].to_string())
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+fn run(steps: &[Vec<u8>]) -> Vec<String> {
+    let mut engine = Engine::new();
+    steps.iter().map(|s| engine.call_bytes(s)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// A scenario with one request corrupted (a byte changed or the request cut short): every
+    /// answer is a well-formed envelope, and the same inputs give the same bytes.
+    #[test]
+    fn corrupted_scenarios_stay_total_and_deterministic(
+        pick in any::<usize>(),
+        step in any::<usize>(),
+        cut in any::<usize>(),
+        byte in any::<u8>(),
+    ) {
+        let all = scenarios();
+        let sc = &all[pick % all.len()];
+        let mut steps: Vec<Vec<u8>> = sc.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let victim = &mut steps[step % sc.len()];
+        let at = cut % (victim.len() + 1);
+        if at < victim.len() && byte % 2 == 0 { victim[at] = byte; } else { victim.truncate(at); }
+        let first = run(&steps);
+        for r in &first {
+            let v: Value = serde_json::from_str(r).expect("an answer is JSON");
+            match v["ok"].as_bool() {
+                Some(true) => prop_assert!(v.get("result").is_some()),
+                Some(false) => {
+                    prop_assert!(v["error"]["code"].is_string() && v["error"]["path"].is_string()
+                        && v["error"]["message"].is_string(), "{}", r);
+                }
+                None => prop_assert!(false, "no ok: {}", r),
+            }
+        }
+        prop_assert_eq!(first, run(&steps));
+    }
+}
