@@ -69,15 +69,144 @@ pub fn parse_crm_date(s: &str, cal: Calendar) -> Option<Instant> {
     if let Ok(i) = Instant::parse(s) {
         return Some(i);
     }
-    let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .map(|d| d.and_time(chrono::NaiveTime::MIN))
-        })?;
+    let local = local_date_time(s)?;
     cal.resolve(local, None).map(|i| cal.localize(i))
+}
+
+/// One piece of a date layout, read as chrono's `parse_from_str` reads the strftime item.
+#[derive(Clone, Copy)]
+enum Piece {
+    /// A number of at most `width` digits after optional whitespace; `signed` (the year) also
+    /// takes `+`/`-` followed by any number of digits.
+    Num { width: usize, signed: bool },
+    /// This byte.
+    Lit(u8),
+    /// Any whitespace, none included.
+    Space,
+    /// `%.f`: nothing, or `.` and 1 to 9 digits (more are skipped).
+    Frac,
+}
+
+const NUM2: Piece = Piece::Num {
+    width: 2,
+    signed: false,
+};
+const YEAR: Piece = Piece::Num {
+    width: 4,
+    signed: true,
+};
+
+/// `%Y-%m-%d %H:%M:%S%.f`, `%Y-%m-%dT%H:%M:%S%.f` and `%Y-%m-%d`: the layouts CRM.COM writes.
+const LAYOUTS: [&[Piece]; 3] = [
+    &[
+        YEAR,
+        Piece::Lit(b'-'),
+        NUM2,
+        Piece::Lit(b'-'),
+        NUM2,
+        Piece::Space,
+        NUM2,
+        Piece::Lit(b':'),
+        NUM2,
+        Piece::Lit(b':'),
+        NUM2,
+        Piece::Frac,
+    ],
+    &[
+        YEAR,
+        Piece::Lit(b'-'),
+        NUM2,
+        Piece::Lit(b'-'),
+        NUM2,
+        Piece::Lit(b'T'),
+        NUM2,
+        Piece::Lit(b':'),
+        NUM2,
+        Piece::Lit(b':'),
+        NUM2,
+        Piece::Frac,
+    ],
+    &[YEAR, Piece::Lit(b'-'), NUM2, Piece::Lit(b'-'), NUM2],
+];
+
+/// Up to `max` ASCII digits (at least `min`) at the start of `s`, as chrono's scanner reads
+/// them; `None` on overflow.
+fn leading_number(s: &str, min: usize, max: usize) -> Option<(&str, i64, usize)> {
+    let n_digits = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
+    if n_digits < min {
+        return None;
+    }
+    let mut n = 0i64;
+    for b in s.bytes().take(n_digits) {
+        n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some((s.get(n_digits..)?, n, n_digits))
+}
+
+/// A local date-time in one of [`LAYOUTS`], with chrono's leniency (whitespace before
+/// numbers, one-digit fields, leap second 60), written out so that the WASM module does not
+/// carry chrono's strftime parser; `crm::tests` compares it with chrono on random strings.
+fn local_date_time(s: &str) -> Option<NaiveDateTime> {
+    LAYOUTS.iter().find_map(|layout| read_layout(s, layout))
+}
+
+fn read_layout(mut s: &str, layout: &[Piece]) -> Option<NaiveDateTime> {
+    let mut nums: Vec<i64> = Vec::with_capacity(6);
+    let mut nano = 0i64;
+    for piece in layout {
+        match *piece {
+            Piece::Num { width, signed } => {
+                s = s.trim_start();
+                let (rest, v) = match (signed, s.as_bytes().first()) {
+                    (true, Some(b'-')) => {
+                        let (rest, v, _) = leading_number(s.get(1..)?, 1, usize::MAX)?;
+                        (rest, 0i64.checked_sub(v)?)
+                    }
+                    (true, Some(b'+')) => {
+                        let (rest, v, _) = leading_number(s.get(1..)?, 1, usize::MAX)?;
+                        (rest, v)
+                    }
+                    _ => {
+                        let (rest, v, _) = leading_number(s, 1, width)?;
+                        (rest, v)
+                    }
+                };
+                nums.push(v);
+                s = rest;
+            }
+            Piece::Lit(c) => s = s.strip_prefix(char::from(c))?,
+            Piece::Space => s = s.trim_start(),
+            Piece::Frac => {
+                if let Some(rest) = s.strip_prefix('.') {
+                    let (rest, v, n) = leading_number(rest, 1, 9)?;
+                    let scale = 10i64.pow(u32::try_from(9 - n).ok()?);
+                    nano = v * scale;
+                    s = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+                }
+            }
+        }
+    }
+    if !s.is_empty() {
+        return None;
+    }
+    let field = |i: usize, lo: i64, hi: i64| {
+        nums.get(i)
+            .copied()
+            .filter(|v| (lo..=hi).contains(v))
+            .and_then(|v| u32::try_from(v).ok())
+    };
+    let year = i32::try_from(*nums.first()?).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, field(1, 1, 12)?, field(2, 1, 31)?)?;
+    if nums.len() == 3 {
+        return Some(date.and_time(chrono::NaiveTime::MIN));
+    }
+    let (sec, leap) = match field(5, 0, 60)? {
+        60 => (59, 1_000_000_000),
+        v => (v, 0),
+    };
+    let nano = u32::try_from(nano).ok()? + leap;
+    let time = chrono::NaiveTime::from_hms_nano_opt(field(3, 0, 23)?, field(4, 0, 59)?, sec, nano)?;
+    Some(date.and_time(time))
 }
 
 fn date(o: &Map<String, Value>, k: &str, path: &str, cal: Calendar) -> Result<Option<Instant>> {
@@ -318,4 +447,96 @@ pub fn import(response: &Value, path: &str, cal: Calendar) -> Result<Import> {
         }
     };
     Ok(Import { policies, warnings })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the CRM.COM layouts meant with chrono's own parser.
+    fn chrono_reads(s: &str) -> Option<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN))
+            })
+    }
+
+    #[test]
+    fn crm_layouts() {
+        for s in [
+            "2016-03-15 00:00:00.0",
+            "2016-03-15T17:31:06",
+            "2016-03-15",
+            "2016-3-5 7:0:9.123456789999",
+            "+2016-03-15",
+            "-0001-03-15 00:00:00",
+            " 2016-03-15\t 00:00:00",
+            "2016-12-31 23:59:60.5",
+            "2016-02-30",
+            "2016-03-15 24:00:00",
+            "2016-03-15 00:00:00.",
+            "2016-03-15 00:00:00Z",
+            "20160-03-15",
+            "",
+        ] {
+            assert_eq!(local_date_time(s), chrono_reads(s), "{s:?}");
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => (0u32..100_000, 1usize..6).prop_map(|(n, w)| format!("{n:0w$}")),
+            2 => Just("-".to_string()),
+            2 => Just(":".to_string()),
+            1 => Just(" ".to_string()),
+            1 => Just("T".to_string()),
+            1 => Just(".".to_string()),
+            1 => Just("+".to_string()),
+            1 => Just("\t".to_string()),
+            1 => Just("x".to_string()),
+        ]
+    }
+
+    fn near_date() -> impl Strategy<Value = String> {
+        prop_oneof![
+            // Mostly well-formed, with fields of any width and stray whitespace.
+            (
+                -20i64..12_000,
+                0u32..14,
+                0u32..33,
+                0u32..26,
+                0u32..62,
+                0u32..62,
+                proptest::option::of(0u32..2_000_000_000),
+                0usize..4,
+                any::<bool>()
+            )
+                .prop_map(|(y, mo, d, h, mi, s, f, form, pad)| {
+                    let sp = if pad { " " } else { "" };
+                    let frac = f.map(|f| format!(".{f}")).unwrap_or_default();
+                    match form {
+                        0 => format!("{y}-{mo}-{d}"),
+                        1 => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}{frac}"),
+                        2 => format!("{sp}{y}-{mo}-{d}T{sp}{h}:{mi}:{s}{frac}"),
+                        _ => format!("+{y}-{mo:02}-{d:02}  {h}:{mi}:{s}{frac}"),
+                    }
+                }),
+            // And noise from the same alphabet.
+            proptest::collection::vec(piece(), 0..14).prop_map(|p| p.concat()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+        #[test]
+        fn reads_as_chrono_reads(s in near_date()) {
+            prop_assert_eq!(local_date_time(&s), chrono_reads(&s), "{:?}", s);
+        }
+    }
 }

@@ -6,6 +6,7 @@
 pub mod cnh;
 pub mod crm_coverage;
 pub mod flows;
+pub mod http_date;
 pub mod outbox;
 pub mod product_code;
 pub mod warranty_life;

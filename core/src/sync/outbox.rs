@@ -376,8 +376,8 @@ pub fn retry_after_ms(headers: &BTreeMap<String, String>, now_ms: i64) -> Option
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
         return v.parse::<i64>().ok().map(|s| s.saturating_mul(1000));
     }
-    let date = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    Some((date.timestamp_millis() - now_ms).max(0))
+    let date_ms = crate::sync::http_date::parse_ms(v, now_ms)?;
+    Some(date_ms.saturating_sub(now_ms).max(0))
 }
 
 impl Outbox {
