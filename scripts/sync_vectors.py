@@ -276,6 +276,35 @@ def add(vec, ok, err, scenario):
     cnh("success_without_json_is_an_error", 200, "<html>gateway</html>", err("INVALID_INPUT", "body"))
     cnh("status_out_of_range", 99, "", err("INVALID_INPUT", "status"))
 
+    # Warranty Life plans (the seed's plan object) onto our plan model.
+    wl_plan = {"id": "EXT-3Y", "applicableCategoryIds": ["tv"], "applicableProductFlags": [], "name": "3 years",
+               "description": "x", "deductible": "none", "productMinPrice": 200.00, "productMaxPrice": 0.00,
+               "duration": 3, "durationUnit": "years", "isDurationFixed": True, "partsDuration": 0,
+               "partsDurationUnit": "years", "labourDuration": 1, "labourDurationUnit": "years",
+               "rmaShippingCoverage": 2, "serviceLocation": "", "claimPhone": "",
+               "planAvailableFrom": "2026-01-01T00:00:00Z", "planAvailableTo": None, "sellableDuration": 30,
+               "sellableDurationUnit": "days", "srp": 199.99, "wholesaleCost": 80.0, "retailerCost": 80.0,
+               "retailPrice": 149.99, "currencyCode": "USD", "billingPeriod": 0, "billingPeriodUnit": "months",
+               "countryCode": "US", "termsUrl": "http://www.warrantylife.com/Terms_and_Conditions_Example.pdf",
+               "updatedAt": "2026-01-01T00:00:00Z", "somethingNew": True}
+    vec("warranty_life_plans_seed_plan", {"op": "warranty_life_plans", "plans": [wl_plan]},
+        ok({"plans": [{"id": "EXT-3Y", "name": "3 years", "categories": ["tv"], "product_flags": [],
+                       "min_price": "200.0", "max_price": None, "duration": {"value": 3, "unit": "years"},
+                       "labour_duration": {"value": 1, "unit": "years"},
+                       "sellable_within": {"value": 30, "unit": "days"},
+                       "available_from": "2026-01-01T00:00:00+00:00", "available_to": None,
+                       "country": "US"}]}))
+    vec("warranty_life_plans_bounded_price_and_parts",
+        {"op": "warranty_life_plans", "plans": [dict(wl_plan, productMaxPrice=2500, partsDuration=2,
+                                                     partsDurationUnit="years")]},
+        ok({"plans": [{"max_price": "2500", "parts_duration": {"value": 2, "unit": "years"}}]}))
+    vec("warranty_life_plans_unknown_duration_unit",
+        {"op": "warranty_life_plans", "plans": [wl_plan, {"id": "X", "duration": 1, "durationUnit": "weeks"}]},
+        err("INVALID_INPUT", "plans[1].durationUnit"))
+    vec("warranty_life_plans_not_an_object", {"op": "warranty_life_plans", "plans": ["EXT-3Y"]},
+        err("INVALID_INPUT", "plans[0]"))
+    vec("warranty_life_plans_none", {"op": "warranty_life_plans", "plans": []}, ok({"plans": []}))
+
     person = {"product_code": "TV-55", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@example.com",
               "country": "TR", "external_order_id": "INV-1"}
     # Every phone format in the seed normalises to the same E.164 number.

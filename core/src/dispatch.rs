@@ -56,6 +56,7 @@ pub const OPERATIONS: &[&str] = &[
     "cnh_claim_body",
     "cnh_read_response",
     "product_code_registration",
+    "warranty_life_plans",
 ];
 
 /// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by

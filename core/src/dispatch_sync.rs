@@ -15,6 +15,7 @@ use crate::lifecycle::Transitioned;
 use crate::policy::Policy;
 use crate::sync::flows::{self, ActivationConfig, ClaimNotifyConfig, LineActivation, Sale};
 use crate::sync::outbox::{Header, Message, Outbox, OutboxConfig, Persist, Snapshot, Transmit};
+use crate::sync::warranty_life as wl;
 use crate::sync::{webhook, Event};
 use crate::time::{Calendar, Instant, Zone};
 
@@ -187,6 +188,14 @@ pub(super) struct PartnerAnswerReq {
     #[serde(default)]
     body: String,
     at: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WlPlansReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    plans: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +399,19 @@ impl Engine {
                     &crate::sync::cnh::read_create_claim_response(r.status, &r.body, r.at)?,
                 )
             }),
+            "warranty_life_plans" => parse(request).and_then(|r: WlPlansReq| {
+                let plans = r
+                    .plans
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| wl::plan_from_response(p, &format!("plans[{i}]")))
+                    .collect::<Result<Vec<_>>>()?;
+                #[derive(Serialize)]
+                struct Plans {
+                    plans: Vec<crate::plans::Plan>,
+                }
+                ser(out, &Plans { plans })
+            }),
             "product_code_registration" => parse(request).and_then(|r: RegistrationReq| {
                 let cal = Calendar::for_operation(r.zone, r.now);
                 let (body, key) = crate::sync::product_code::request(
@@ -564,6 +586,7 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "cnh_claim_body" => same::<CnhBodyReq>(req),
         "cnh_read_response" => same::<PartnerAnswerReq>(req),
         "product_code_registration" => same::<RegistrationReq>(req),
+        "warranty_life_plans" => same::<WlPlansReq>(req),
         _ => same::<NameReq>(req),
     }
 }

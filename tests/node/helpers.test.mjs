@@ -189,3 +189,15 @@ test('cnhReadResponse: a 500 retries, a created claim carries its CNH number', (
   assert.equal(a.response.cnh_claim_number, '202500006190');
   assert.equal(a.claim_status, 'draft');
 });
+
+test('warrantyLifePlans feeds plans: a web shop offers the plans its Warranty Life account returns', () => {
+  const { plans } = w.warrantyLifePlans({ plans: [{ id: 'EXT-3Y', applicableCategoryIds: ['tv'], applicableProductFlags: [],
+    name: '3 years', productMinPrice: 200.0, productMaxPrice: 0.0, duration: 3, durationUnit: 'years',
+    sellableDuration: 30, sellableDurationUnit: 'days', countryCode: 'US', retailPrice: 149.99, unknownField: 1 }] });
+  const offer = w.plans({ plans, categories: [{ id: 'tv', parent: null }],
+    item: { category: 'tv', price: '1899.00', purchased_at: '2026-11-20T14:00:00-05:00', country: 'US' },
+    sold_at: '2026-11-20T14:05:00-05:00', zone: 'America/New_York' });
+  assert.deepEqual(offer.eligible, ['EXT-3Y']);
+  assert.equal(offer.plans[0].plan, 'EXT-3Y');
+  assert.equal(offer.plans[0].eligible, true);
+});

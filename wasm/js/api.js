@@ -139,5 +139,6 @@ function makeApi(raw) {
     cnhClaimBody: oneShot('cnh_claim_body'),
     cnhReadResponse: oneShot('cnh_read_response'),
     productCodeRegistration: oneShot('product_code_registration'),
+    warrantyLifePlans: oneShot('warranty_life_plans'),
   };
 }

@@ -327,6 +327,8 @@ export interface CnhAnswer {
   messages: string[];
 }
 export function cnhReadResponse(request: { status: number; body?: string; at: Instant }): CnhAnswer;
+/** Warranty Life 201308 plan objects (as its API returns them) mapped onto `plans`' model. */
+export function warrantyLifePlans(request: { plans: Record<string, unknown>[] }): { plans: Record<string, unknown>[] };
 export interface Registration {
   product_code: string; first_name: string; last_name: string; email: string; phone: string;
   country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
@@ -373,6 +375,6 @@ declare const api: {
   applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
   webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
-  productCodeRegistration: typeof productCodeRegistration;
+  productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
 };
 export default api;

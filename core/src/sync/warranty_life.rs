@@ -4,6 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use chrono::{Datelike, Timelike};
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -192,7 +193,17 @@ fn duration_or_none(o: &Map<String, Value>, key: &str, path: &str) -> Result<Opt
 
 /// `yyyy-MM-ddTHH:mm:ssZ` (UTC).
 pub fn wl_date(t: Instant) -> String {
-    t.0.naive_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // By hand: chrono's strftime formatter would cost the WASM module 9 KB for this.
+    let u = t.0.naive_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        u.year(),
+        u.month(),
+        u.day(),
+        u.hour(),
+        u.minute(),
+        u.second()
+    )
 }
 
 fn money(d: Dec) -> Value {
