@@ -5,6 +5,7 @@ compact sorted JSON, and backoff delays with a Python model of the outbox's xors
 none of it comes from the Rust code. Imported by make_vectors.py."""
 import base64
 import copy
+import datetime
 import hashlib
 import hmac
 import json
@@ -275,6 +276,46 @@ def add(vec, ok, err, scenario):
         ok({"disposition": "retry", "messages": ["Internal Server Error"]}))
     cnh("success_without_json_is_an_error", 200, "<html>gateway</html>", err("INVALID_INPUT", "body"))
     cnh("status_out_of_range", 99, "", err("INVALID_INPUT", "status"))
+
+    # CRM.COM get_installed_item_coverage, built from our decision (the seed's example response).
+    installed = {"state": "EFFECTIVE", "serial_number": "Smartcard2_001", "id": "791DF73677384DC8A00D8384F5FF85FF",
+                 "alternative_code": "Smartcard2_001",
+                 "product": {"id": "80EEE8F6F46767AE32E6ABE68603E9F2", "name": None, "description": "SmartCards 2",
+                             "code": "Smartcard 2", "alternative_code": "SC2"}}
+    crm_policy = {"id": "4B417948ADB44DFEAF735184B941D481", "number": "2", "name": "Policy1", "alternative_code": "p1",
+                  "duration": {"value": 140, "unit": "days"}}
+    crm_item = {"installed_item": installed, "policy": crm_policy, "warranty": {"start": "2016-03-02T17:31:06+02:00"}}
+    seed_response = {"status": {"message": "", "description": "", "code": "OK"}, "data": [{
+        "warehouse_issue_date": "2016-03-02 17:31:06.0",
+        "warranty_policy": {"life_cycle_state": "EFFECTIVE", "number": "2", "id": "4B417948ADB44DFEAF735184B941D481",
+                            "name": "Policy1", "alternative_code": "p1"},
+        "installed_item": installed, "coverage": None,
+        "warranty_expiration_date": "Wed Jul 20 17:31:06 EEST 2016",
+        "warranty_remaining_coverage_period": 140}]}
+    vec("crm_installed_item_coverage_seed_example",
+        {"op": "crm_installed_item_coverage", "zone": "Europe/Nicosia", "as_of": "2016-03-02T17:31:06+02:00",
+         "items": [crm_item]}, ok(seed_response))
+    reasons = [{"id": "DEFECT", "provides_coverage": True}, {"id": "DROP", "provides_coverage": False}]
+    vec("crm_installed_item_coverage_with_reasons",
+        {"op": "crm_installed_item_coverage", "zone": "Europe/Nicosia", "as_of": "2016-05-01T10:00:00+03:00",
+         "items": [dict(crm_item, policy=dict(crm_policy, reasons=reasons), reason="DEFECT",
+                        issued_at="2016-03-01T09:00:00+02:00"),
+                   dict(crm_item, policy=dict(crm_policy, reasons=reasons), reason="DROP")]},
+        ok({"data": [{"coverage": 1, "warehouse_issue_date": "2016-03-01 09:00:00.0",
+                      "warranty_remaining_coverage_period": 80},
+                     {"coverage": 0, "warranty_expiration_date": "Wed Jul 20 17:31:06 EEST 2016"}]}))
+    vec("crm_installed_item_coverage_winter_abbreviation",
+        {"op": "crm_installed_item_coverage", "zone": "Europe/Nicosia", "as_of": "2016-01-01T10:00:00+02:00",
+         "items": [dict(crm_item, policy=dict(crm_policy, duration={"value": 10, "unit": "months"}))]},
+        ok({"data": [{"warranty_expiration_date":
+                      datetime.date(2017, 1, 2).strftime("%a %b %d") + " 17:31:06 EET 2017"}]}))
+    vec("crm_installed_item_coverage_policy_without_duration",
+        {"op": "crm_installed_item_coverage", "zone": "Europe/Nicosia", "as_of": "2016-01-01T10:00:00+02:00",
+         "items": [crm_item, dict(crm_item, policy={"id": "X"})]},
+        err("INVALID_INPUT", "items[1].policy.duration"))
+    vec("crm_installed_item_coverage_needs_a_zone",
+        {"op": "crm_installed_item_coverage", "as_of": "2016-01-01T10:00:00+02:00", "items": []},
+        err("INVALID_INPUT", "zone"))
 
     # Warranty Life plans (the seed's plan object) onto our plan model.
     wl_plan = {"id": "EXT-3Y", "applicableCategoryIds": ["tv"], "applicableProductFlags": [], "name": "3 years",

@@ -57,6 +57,7 @@ pub const OPERATIONS: &[&str] = &[
     "cnh_read_response",
     "product_code_registration",
     "warranty_life_plans",
+    "crm_installed_item_coverage",
 ];
 
 /// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by

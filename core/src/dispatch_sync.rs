@@ -200,6 +200,30 @@ pub(super) struct WlPlansReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct CrmItem {
+    installed_item: serde_json::Value,
+    policy: Policy,
+    warranty: crate::coverage::WarrantyRecord,
+    #[serde(default)]
+    issued_at: Option<Instant>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    usage: Option<crate::policy::Dec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CrmCoverageReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    zone: Zone,
+    as_of: Instant,
+    items: Vec<CrmItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RegistrationReq {
     #[allow(dead_code)]
     op: IgnoredAny,
@@ -399,6 +423,44 @@ impl Engine {
                     &crate::sync::cnh::read_create_claim_response(r.status, &r.body, r.at)?,
                 )
             }),
+            "crm_installed_item_coverage" => parse(request).and_then(|r: CrmCoverageReq| {
+                let cal = Calendar::Zone(r.zone.0);
+                let mut decisions = Vec::with_capacity(r.items.len());
+                for (i, item) in r.items.iter().enumerate() {
+                    let at = format!("items[{i}]");
+                    item.policy
+                        .validate()
+                        .map_err(|e| e.within(&format!("{at}.policy")))?;
+                    let d = crate::coverage::check_coverage(&crate::coverage::CoverageQuery {
+                        policy: &item.policy,
+                        warranty: &item.warranty,
+                        as_of: r.as_of,
+                        reason: item.reason.as_deref(),
+                        usage: item.usage,
+                        calendar: cal,
+                    })
+                    .map_err(|e| e.within(&at))?;
+                    decisions.push(d);
+                }
+                let entries: Vec<_> = r
+                    .items
+                    .iter()
+                    .zip(&decisions)
+                    .map(
+                        |(item, decision)| crate::sync::crm_coverage::InstalledItemCoverage {
+                            installed_item: &item.installed_item,
+                            policy: &item.policy,
+                            issued_at: item.issued_at.unwrap_or(item.warranty.start),
+                            decision,
+                            reason_given: item.reason.is_some(),
+                        },
+                    )
+                    .collect();
+                ser(
+                    out,
+                    &crate::sync::crm_coverage::installed_item_coverage_response(&entries, cal),
+                )
+            }),
             "warranty_life_plans" => parse(request).and_then(|r: WlPlansReq| {
                 let plans = r
                     .plans
@@ -587,6 +649,7 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "cnh_read_response" => same::<PartnerAnswerReq>(req),
         "product_code_registration" => same::<RegistrationReq>(req),
         "warranty_life_plans" => same::<WlPlansReq>(req),
+        "crm_installed_item_coverage" => same::<CrmCoverageReq>(req),
         _ => same::<NameReq>(req),
     }
 }

@@ -140,5 +140,6 @@ function makeApi(raw) {
     cnhReadResponse: oneShot('cnh_read_response'),
     productCodeRegistration: oneShot('product_code_registration'),
     warrantyLifePlans: oneShot('warranty_life_plans'),
+    crmInstalledItemCoverage: oneShot('crm_installed_item_coverage'),
   };
 }

@@ -329,6 +329,11 @@ export interface CnhAnswer {
 export function cnhReadResponse(request: { status: number; body?: string; at: Instant }): CnhAnswer;
 /** Warranty Life 201308 plan objects (as its API returns them) mapped onto `plans`' model. */
 export function warrantyLifePlans(request: { plans: Record<string, unknown>[] }): { plans: Record<string, unknown>[] };
+/** CRM.COM's get_installed_item_coverage response, built from our coverage decisions. */
+export function crmInstalledItemCoverage(request: {
+  zone: Zone; as_of: Instant;
+  items: { installed_item: unknown; policy: Policy; warranty: WarrantyRecord; issued_at?: Instant; reason?: string; usage?: Decimal }[];
+}): { status: { message: string; description: string; code: string }; data: Record<string, unknown>[] };
 export interface Registration {
   product_code: string; first_name: string; last_name: string; email: string; phone: string;
   country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
@@ -376,5 +381,6 @@ declare const api: {
   webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
+  crmInstalledItemCoverage: typeof crmInstalledItemCoverage;
 };
 export default api;

@@ -2,6 +2,7 @@
 //! `warranty_policies/get_installed_item_coverage` response built from our coverage decision,
 //! in the shape of the seed's example (dates as CRM.COM writes them).
 
+use chrono::{Datelike, Timelike};
 use serde_json::{json, Value};
 
 use crate::coverage::{CoverageDecision, Outcome};
@@ -24,29 +25,55 @@ pub struct InstalledItemCoverage<'a> {
     pub reason_given: bool,
 }
 
-/// `2016-03-02 17:31:06.0`, in the calendar.
+/// `2016-03-02 17:31:06.0`, in the calendar. (Dates here are written by hand: chrono's
+/// strftime formatter would cost the WASM module 9 KB.)
 fn crm_datetime(t: Instant, cal: Calendar) -> String {
-    cal.local(t).format("%Y-%m-%d %H:%M:%S.0").to_string()
+    let l = cal.local(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.0",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute(),
+        l.second()
+    )
 }
 
-/// `Wed Jul 20 17:31:06 EEST 2016` (Java's `Date.toString`), in the calendar.
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `Wed Jul 20 17:31:06 EEST 2016` (Java's `Date.toString`), in the calendar; a fixed
+/// offset calendar writes the offset (`+03:00`) where a zone writes its abbreviation.
 fn java_date(t: Instant, cal: Calendar) -> String {
-    match cal {
-        Calendar::Zone(tz) => {
-            let local = cal.local(t);
-            format!(
-                "{} {} {}",
-                local.format("%a %b %d %H:%M:%S"),
-                tz.abbreviation_at_utc(&t.0.naive_utc()),
-                local.format("%Y")
-            )
+    let l = cal.local(t);
+    let zone = match cal {
+        Calendar::Zone(tz) => tz.abbreviation_at_utc(&t.0.naive_utc()),
+        Calendar::Fixed(_) => {
+            let secs = cal.offset_at(t).local_minus_utc();
+            let sign = if secs < 0 { '-' } else { '+' };
+            let a = secs.unsigned_abs();
+            format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
         }
-        Calendar::Fixed(o) => {
-            t.0.with_timezone(&o)
-                .format("%a %b %d %H:%M:%S %:z %Y")
-                .to_string()
-        }
-    }
+    };
+    let name = |names: &[&'static str], i: u32| {
+        names
+            .get(usize::try_from(i).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or("?")
+    };
+    format!(
+        "{} {} {:02} {:02}:{:02}:{:02} {zone} {:04}",
+        name(&WEEKDAYS, l.weekday().num_days_from_monday()),
+        name(&MONTHS, l.month0()),
+        l.day(),
+        l.hour(),
+        l.minute(),
+        l.second(),
+        l.year()
+    )
 }
 
 /// The whole response (`status` OK, `data` one entry per item).
@@ -133,5 +160,28 @@ mod tests {
             cal,
         );
         assert_eq!(out, seed);
+    }
+
+    proptest::proptest! {
+        /// The hand-written dates are chrono's strftime output.
+        #[test]
+        fn dates_are_what_chrono_writes(secs in -2_000_000_000i64..7_000_000_000, z in 0usize..4) {
+            let zone = ["Europe/Nicosia", "America/New_York", "Asia/Kolkata", "UTC"][z];
+            let cal = Calendar::Zone(zone.parse::<Zone>().unwrap().0);
+            let t = Instant(chrono::DateTime::from_timestamp(secs, 0).unwrap().fixed_offset());
+            let l = cal.local(t);
+            proptest::prop_assert_eq!(crm_datetime(t, cal), l.format("%Y-%m-%d %H:%M:%S.0").to_string());
+            let Calendar::Zone(tz) = cal else { unreachable!() };
+            proptest::prop_assert_eq!(
+                java_date(t, cal),
+                format!("{} {} {}", l.format("%a %b %d %H:%M:%S"), tz.abbreviation_at_utc(&t.0.naive_utc()), l.format("%Y"))
+            );
+            let fixed = Calendar::Fixed(chrono::FixedOffset::east_opt(-(3 * 3600 + 1800)).unwrap());
+            proptest::prop_assert_eq!(
+                java_date(t, fixed),
+                t.0.with_timezone(&chrono::FixedOffset::east_opt(-(3 * 3600 + 1800)).unwrap())
+                    .format("%a %b %d %H:%M:%S %:z %Y").to_string()
+            );
+        }
     }
 }
