@@ -298,14 +298,18 @@ fn instant_ceil_of_ms(ms: i64) -> Option<Instant> {
     Instant::from_unix_millis(secs.checked_mul(1000)?)
 }
 
+fn no_outbox(name: &str) -> Error {
+    Error::invalid(
+        "outbox",
+        format!(
+            "no outbox named `{name}` in this engine (outbox_create or outbox_restore it first)"
+        ),
+    )
+}
+
 impl Engine {
     fn outbox_mut(&mut self, name: &str) -> Result<&mut Outbox> {
-        self.outboxes.get_mut(name).ok_or_else(|| {
-            Error::invalid(
-                "outbox",
-                format!("no outbox named `{name}` in this engine (outbox_create or outbox_restore it first)"),
-            )
-        })
+        self.outboxes.get_mut(name).ok_or_else(|| no_outbox(name))
     }
 
     /// Answers the sync operations; `None` when `op` is not one of them.
@@ -588,12 +592,11 @@ impl Engine {
                     .ok_or_else(|| no_catalog("catalog", name))?,
             };
         let cal = Calendar::for_operation(r.zone, r.sale.sold_at);
-        let outbox = self.outboxes.get_mut(&r.outbox).ok_or_else(|| {
-            Error::invalid(
-                "outbox",
-                format!("no outbox named `{}` in this engine (outbox_create or outbox_restore it first)", r.outbox),
-            )
-        })?;
+        // Not `outbox_mut`: the catalog borrowed above is also the engine's.
+        let outbox = self
+            .outboxes
+            .get_mut(&r.outbox)
+            .ok_or_else(|| no_outbox(&r.outbox))?;
         let (lines, parts) = flows::activate_sale(catalog, outbox, &r.sale, &r.config, cal, r.now)?;
         let persist = outbox.combine(parts);
         ser(out, &Activated { lines, persist })
