@@ -96,37 +96,16 @@ const YEAR: Piece = Piece::Num {
     signed: true,
 };
 
-/// `%Y-%m-%d %H:%M:%S%.f`, `%Y-%m-%dT%H:%M:%S%.f` and `%Y-%m-%d`: the layouts CRM.COM writes.
-const LAYOUTS: [&[Piece]; 3] = [
-    &[
-        YEAR,
-        Piece::Lit(b'-'),
-        NUM2,
-        Piece::Lit(b'-'),
-        NUM2,
-        Piece::Space,
-        NUM2,
-        Piece::Lit(b':'),
-        NUM2,
-        Piece::Lit(b':'),
-        NUM2,
-        Piece::Frac,
-    ],
-    &[
-        YEAR,
-        Piece::Lit(b'-'),
-        NUM2,
-        Piece::Lit(b'-'),
-        NUM2,
-        Piece::Lit(b'T'),
-        NUM2,
-        Piece::Lit(b':'),
-        NUM2,
-        Piece::Lit(b':'),
-        NUM2,
-        Piece::Frac,
-    ],
-    &[YEAR, Piece::Lit(b'-'), NUM2, Piece::Lit(b'-'), NUM2],
+/// `%Y-%m-%d`, the date part of every layout CRM.COM writes.
+const DATE: [Piece; 5] = [YEAR, Piece::Lit(b'-'), NUM2, Piece::Lit(b'-'), NUM2];
+/// `%H:%M:%S%.f`, the time part.
+const TIME: [Piece; 6] = [
+    NUM2,
+    Piece::Lit(b':'),
+    NUM2,
+    Piece::Lit(b':'),
+    NUM2,
+    Piece::Frac,
 ];
 
 /// Up to `max` ASCII digits (at least `min`) at the start of `s`, as chrono's scanner reads
@@ -143,11 +122,15 @@ fn leading_number(s: &str, min: usize, max: usize) -> Option<(&str, i64, usize)>
     Some((s.get(n_digits..)?, n, n_digits))
 }
 
-/// A local date-time in one of [`LAYOUTS`], with chrono's leniency (whitespace before
+/// A local date-time in one of CRM.COM's layouts, with chrono's leniency (whitespace before
 /// numbers, one-digit fields, leap second 60), written out so that the WASM module does not
 /// carry chrono's strftime parser; `crm::tests` compares it with chrono on random strings.
 fn local_date_time(s: &str) -> Option<NaiveDateTime> {
-    LAYOUTS.iter().find_map(|layout| read_layout(s, layout))
+    // `%Y-%m-%d %H:%M:%S%.f`, `%Y-%m-%dT%H:%M:%S%.f`, `%Y-%m-%d`, in that order.
+    let with = |sep: Piece| [&DATE[..], &[sep], &TIME[..]].concat();
+    [with(Piece::Space), with(Piece::Lit(b'T')), DATE.to_vec()]
+        .iter()
+        .find_map(|layout| read_layout(s, layout))
 }
 
 fn read_layout(mut s: &str, layout: &[Piece]) -> Option<NaiveDateTime> {
