@@ -184,6 +184,41 @@ int main(void) {
     printf("6. batch answers:\n%s", batch ? batch : "(none)\n");
     wty_string_free(batch);
 
+    /* 7. Sync: the sale registers with the manufacturer through the engine's outbox. The
+     *    library does no I/O: the host sends the request and reports the answer, storing
+     *    each answer's "persist" record first (docs/sync.md). */
+    r = ask(engine, "{\"op\":\"outbox_create\",\"outbox\":\"pos\",\"seed\":7,\"config\":"
+                    "{\"partners\":{\"product_code\":{\"base_path\":\"https://registry.example\","
+                    "\"routes\":{\"register_warranty\":{\"method\":\"POST\",\"path\":"
+                    "\"/individual-customers/warranty/with-product-code\"}}}}}}");
+    failures += r == NULL;
+    wty_string_free(r);
+    r = ask(engine,
+            "{\"op\":\"activate_sale\",\"outbox\":\"pos\",\"catalog\":\"store\","
+            "\"config\":{\"product_code\":true},\"zone\":\"Europe/Nicosia\","
+            "\"now\":\"2025-11-28T11:31:00+02:00\",\"sale\":{\"store\":\"NIC-01\","
+            "\"order_id\":\"R-2025-11-28-0042\",\"sold_at\":\"2025-11-28T11:30:00+02:00\","
+            "\"customer\":{\"first_name\":\"Helen\",\"last_name\":\"Clarke\","
+            "\"email\":\"helen@example.com\",\"phone\":\"07911 123456\",\"country\":\"GB\"},"
+            "\"lines\":[{\"line_id\":\"1\",\"item\":{\"product\":\"OLED-55\","
+            "\"product_type\":\"Televisions\",\"brand\":\"LG\"},\"price\":\"1899.00\","
+            "\"serial\":\"LG55-7781\"}]}}");
+    failures += r == NULL;
+    printf("7. sale activated: line 1 %s until %s\n", field(r, "outcome", a, sizeof a),
+           field(r, "end", c, sizeof c));
+    wty_string_free(r);
+    r = ask(engine, "{\"op\":\"outbox_poll_transmit\",\"outbox\":\"pos\","
+                    "\"now\":\"2025-11-28T11:31:00+02:00\"}");
+    failures += r == NULL;
+    printf("   send: %s %s (Idempotency-Key %s)\n", field(r, "method", a, sizeof a),
+           field(r, "path", c, sizeof c), field(r, "idempotency_key", b, sizeof b));
+    wty_string_free(r);
+    r = ask(engine, "{\"op\":\"outbox_handle_response\",\"outbox\":\"pos\",\"id\":1,"
+                    "\"status\":201,\"now\":\"2025-11-28T11:31:01+02:00\"}");
+    failures += r == NULL;
+    printf("   partner answered 201: message %s\n", field(r, "state", a, sizeof a));
+    wty_string_free(r);
+
     wty_engine_free(engine);
     return failures == 0 ? 0 : 1;
 }
