@@ -3,8 +3,10 @@
 //! Deterministic warranty rules: which policy covers a sold item ([`Catalog::resolve`]), when
 //! its coverage ends ([`time::expiry`]), whether a failure is covered
 //! ([`coverage::check_coverage`]), what a replacement inherits ([`coverage::replace`]), which
-//! extended plans may be sold ([`plans::eligibility`]), and the JSON dispatcher every binding
-//! shares ([`call`], [`Engine`]).
+//! extended plans may be sold ([`plans::eligibility`]), whether a claim may go through and who
+//! may move it ([`claims::validate_claim`], [`lifecycle::transition`]), the sans-IO sync layer
+//! (outbox, signed webhooks, partner adapters, the sale and claim flows: [`sync`]), and the
+//! JSON dispatcher every binding shares ([`call`], [`Engine`]).
 //!
 //! The core never reads the clock, the environment, files or randomness: "now" is always an
 //! argument, and the same request bytes give the same response bytes.
