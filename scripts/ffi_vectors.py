@@ -12,13 +12,19 @@ import subprocess
 import sys
 
 
+def request_bytes(v) -> bytes:
+    """`request_text` verbatim when the vector has one, else `request` as compact JSON."""
+    if "request_text" in v:
+        return v["request_text"].encode()
+    return json.dumps(v["request"], ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def main() -> int:
     wty, vdir, out = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
     out.mkdir(parents=True, exist_ok=True)
     manifest, lines = [], []
     for i, f in enumerate(sorted(vdir.glob("*.json"))):
-        request = json.loads(f.read_text(encoding="utf-8"))["request"]
-        body = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode()
+        body = request_bytes(json.loads(f.read_text(encoding="utf-8")))
         req = out / f"{i:03}.req"
         req.write_bytes(body)
         cli = out / f"{i:03}.cli"
@@ -30,7 +36,7 @@ def main() -> int:
     if len(sys.argv) > 4:
         for f in sorted(pathlib.Path(sys.argv[4]).glob("*.json")):
             for step in json.loads(f.read_text(encoding="utf-8"))["steps"]:
-                lines.append(json.dumps(step["request"], ensure_ascii=False, separators=(",", ":")).encode())
+                lines.append(request_bytes(step))
                 steps += 1
     (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
     nd = out / "all.ndjson"

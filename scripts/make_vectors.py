@@ -21,6 +21,11 @@ def vec(name, request, expect):
     VECTORS.append({"name": name, "request": request, "expect": expect})
 
 
+def vec_text(name, text, expect):
+    """A vector whose request is sent as this exact text (what a JSON value cannot hold)."""
+    VECTORS.append({"name": name, "request_text": text, "expect": expect})
+
+
 def ok(result):
     return {"ok": True, "result": result}
 
@@ -505,6 +510,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claim_vectors  # noqa: E402
 
 claim_vectors.add(vec, ok, err)
+
+import strict_vectors  # noqa: E402
+
+strict_vectors.add(vec, vec_text, ok, err)
 
 SCENARIOS = []
 SCENARIO_OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "scenarios")

@@ -177,15 +177,18 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
             Ok(v) if v.get("steps").is_some() => serde_json::from_value::<Scenario>(v).map(|s| {
                 (
                     s.name,
-                    s.steps.into_iter().map(|s| (s.request, s.expect)).collect(),
+                    s.steps
+                        .into_iter()
+                        .map(|s| (s.request_text(), s.expect))
+                        .collect(),
                 )
             }),
-            Ok(v) => {
-                serde_json::from_value::<Vector>(v).map(|v| (v.name, vec![(v.request, v.expect)]))
-            }
+            Ok(v) => serde_json::from_value::<Vector>(v)
+                .map(|v| (v.request_text(), v))
+                .map(|(text, v)| (v.name, vec![(text, v.expect)])),
             Err(e) => Err(e),
         };
-        let (name, steps): (String, Vec<(serde_json::Value, serde_json::Value)>) = match steps {
+        let (name, steps): (String, Vec<(String, serde_json::Value)>) = match steps {
             Ok(s) => s,
             Err(e) => {
                 failed += 1;
@@ -197,7 +200,7 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
         let mut engine = Engine::new();
         let mut failure = None;
         for (i, (request, expect)) in steps.iter().enumerate() {
-            let response = engine.call(&request.to_string());
+            let response = engine.call(request);
             let actual: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
             let diff = mismatches(expect, &actual);
             if !diff.is_empty() {

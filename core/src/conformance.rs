@@ -10,9 +10,35 @@ pub struct Vector {
     /// A unique, descriptive name.
     pub name: String,
     /// The request, sent as compact JSON.
+    #[serde(default)]
     pub request: Value,
+    /// The request as exact text, sent instead of `request` when present: for what a JSON
+    /// value cannot hold (a repeated key) or bytes a host might send as they are.
+    #[serde(default)]
+    pub request_text: Option<String>,
     /// What the response must contain.
     pub expect: Value,
+}
+
+impl Vector {
+    /// The request bytes to send: `request_text` when present, else `request` as compact JSON.
+    pub fn request_text(&self) -> String {
+        request_text(&self.request, self.request_text.as_deref())
+    }
+}
+
+impl Step {
+    /// The request bytes to send: `request_text` when present, else `request` as compact JSON.
+    pub fn request_text(&self) -> String {
+        request_text(&self.request, self.request_text.as_deref())
+    }
+}
+
+fn request_text(request: &Value, text: Option<&str>) -> String {
+    match text {
+        Some(t) => t.to_string(),
+        None => request.to_string(),
+    }
 }
 
 /// A scenario (tests/scenarios): requests sent in order through one engine, each with what
@@ -29,7 +55,11 @@ pub struct Scenario {
 #[derive(Clone, Debug, Deserialize)]
 pub struct Step {
     /// The request, sent as compact JSON.
+    #[serde(default)]
     pub request: Value,
+    /// The request as exact text, sent instead of `request` when present.
+    #[serde(default)]
+    pub request_text: Option<String>,
     /// What the response must contain.
     pub expect: Value,
 }

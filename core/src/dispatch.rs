@@ -425,9 +425,9 @@ fn peek_op(request: &str) -> Result<String> {
 /// document (`jsonpath`): the same first problem and path on every target, with no
 /// path-tracking deserializer (which would double the code of every request type).
 fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
-    serde_json::from_str::<T>(request).map_err(|e| {
+    crate::strict::from_str::<T>(request).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
-            return not_json(&e);
+            return syntax_error(request, &e);
         }
         // A data error in a document that is not JSON further on: not JSON wins.
         if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
@@ -438,7 +438,7 @@ fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
         // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
         // array or object just after its opening bracket: the value is at fault, not its
         // first element.
-        if msg.ends_with(crate::sync::u64_text::EXPECTING)
+        if (msg.ends_with(crate::sync::u64_text::EXPECTING) || msg.contains(", expected struct "))
             && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
         {
             let before = request.get(..at).unwrap_or_default().trim_end();
@@ -454,6 +454,26 @@ fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
         };
         Error::invalid(path, msg)
     })
+}
+
+/// A syntax error met while reading a request. serde_json also reports a number, boolean,
+/// null or array where an enum's name belongs as a syntax error ("expected value"): when the
+/// document is JSON, that is the value's fault, at its path.
+fn syntax_error(request: &str, e: &serde_json::Error) -> Error {
+    if e.is_eof() {
+        return not_json(e);
+    }
+    if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
+        return not_json(&j);
+    }
+    let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
+    if request.get(..at).unwrap_or_default().ends_with(['[', '{']) {
+        at -= 1;
+    }
+    Error::invalid(
+        crate::jsonpath::path_at(request, at, false),
+        "invalid type: expected a string naming one of the allowed values",
+    )
 }
 
 fn not_json(e: &serde_json::Error) -> Error {
@@ -784,22 +804,28 @@ mod path_tests {
 
     fn reference<T: DeserializeOwned>(request: &str) -> Result<T> {
         let mut de = serde_json::Deserializer::from_str(request);
-        let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            if e.inner().is_syntax() || e.inner().is_eof() {
-                return not_json(e.inner());
-            }
-            if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
-                return not_json(&j);
-            }
-            let path = e.path().to_string();
-            let msg = clean(e.inner().to_string());
-            let path = if path == "." { String::new() } else { path };
-            let path = match missing_field(&msg) {
-                Some(f) => crate::error::join_path(&path, f),
-                None => path,
-            };
-            Error::invalid(path, msg)
-        })?;
+        let v: T =
+            serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(|e| {
+                if e.inner().is_syntax() || e.inner().is_eof() {
+                    if serde_json::from_str::<IgnoredAny>(request).is_ok() {
+                        let path = e.path().to_string();
+                        let path = if path == "." { String::new() } else { path };
+                        return Error::invalid(path, syntax_error(request, e.inner()).message);
+                    }
+                    return not_json(e.inner());
+                }
+                if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
+                    return not_json(&j);
+                }
+                let path = e.path().to_string();
+                let msg = clean(e.inner().to_string());
+                let path = if path == "." { String::new() } else { path };
+                let path = match missing_field(&msg) {
+                    Some(f) => crate::error::join_path(&path, f),
+                    None => path,
+                };
+                Error::invalid(path, msg)
+            })?;
         de.end().map_err(|e| not_json(&e))?;
         Ok(v)
     }

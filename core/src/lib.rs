@@ -34,6 +34,7 @@ pub mod lifecycle;
 pub mod plans;
 pub mod policy;
 pub mod report;
+pub mod strict;
 pub mod sync;
 pub mod time;
 mod tz;

@@ -219,7 +219,7 @@ pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Resul
                 format!("CNH answered {status} without a JSON object body"),
             ));
         };
-        let r: CnhClaimResponse = serde_json::from_str(body)
+        let r: CnhClaimResponse = crate::strict::from_str(body)
             .map_err(|e| Error::invalid("body", format!("not a Create Claim response: {e}")))?;
         let claim_status = if r.status.is_empty() && r.status_description.is_empty() {
             None
