@@ -3,7 +3,9 @@ claims_report), written out by hand from DESIGN.md section 8 and docs/claims.md.
 are computed here with Python's hashlib over the documented canonical form, independently of
 the Rust code. Imported by make_vectors.py."""
 import copy
+import base64
 import hashlib
+import hmac
 import json
 
 AS_OF = "2026-11-20T16:00:00+01:00"
@@ -454,6 +456,81 @@ def add(vec, ok, err):
         ok({"valid": False, "first_broken": 1}))
     vec("error_audit_entries_not_a_list", {"op": "verify_audit", "entries": {}}, err("INVALID_INPUT", "entries"))
 
+    # --- keyed audit: HMAC-SHA256 of each entry's hash under the host's key ---------------------------
+    secret = b"host audit key: 32 bytes long!!!"
+    key = {"id": "2026-q4", "secret": base64.b64encode(secret).decode()}
+    other = {"id": "2026-q4", "secret": base64.b64encode(b"another key, also long enough").decode()}
+
+    def keyed(e, k_id="2026-q4", k=secret):
+        e = {f: v for f, v in e.items() if f not in ("hash", "mac", "key_id")}
+        e["key_id"] = k_id
+        e["hash"] = hashlib.sha256(json.dumps(e, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+        e["mac"] = hmac.new(k, e["hash"].encode(), hashlib.sha256).hexdigest()
+        return e
+
+    k0 = keyed(e0)
+    k1 = keyed(entry("DMS-2026-0042", "override", "u-17", "warranty_manager", at[1], "submitted", "submitted",
+                     "Invoice seen on paper", True, k0["hash"]))
+    k2 = keyed(entry("DMS-2026-0042", "approve", "u-17", "warranty_manager", at[2], "submitted", "approved", "", True,
+                     k1["hash"]))
+    kchain = [k0, k1, k2]
+    first = tr("draft", "submit", "sales_staff")
+    first["actor"]["id"] = "u-3"
+    first["at"] = at[0]
+    first["audit_key"] = key
+    vec("transition_keyed_entry_carries_key_id_and_mac", first,
+        ok({"state": {"status": "submitted"}, "audit": k0}))
+    second = tr("submitted", "override", "warranty_manager", "reject", reason="Invoice seen on paper", prev=k0["hash"])
+    second["audit_key"] = key
+    vec("transition_keyed_entry_chains_on_the_keyed_hash", second, ok({"audit": k1}))
+    vec("audit_keyed_chain_verifies_with_the_key", {"op": "verify_audit", "entries": kchain, "keys": [key]},
+        ok({"valid": True, "entries": 3, "first_broken": None, "problem": None, "authenticated": True}))
+    vec("audit_keyed_chain_verifies_as_a_plain_chain", {"op": "verify_audit", "entries": kchain},
+        ok({"valid": True, "entries": 3, "authenticated": False}))
+    vec("audit_plain_chain_is_not_authenticated", {"op": "verify_audit", "entries": chain},
+        ok({"valid": True, "authenticated": False}))
+    # An insider edits entry 1 and recomputes every hash after it: the plain chain still
+    # verifies, the MACs do not.
+    forged1 = dict(k1, reason="Manager said so")
+    forged1 = {f: v for f, v in forged1.items() if f not in ("hash", "mac")}
+    forged1["hash"] = hashlib.sha256(json.dumps(forged1, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    forged1["mac"] = k1["mac"]
+    forged2 = {f: v for f, v in k2.items() if f not in ("hash", "mac")}
+    forged2["prev_hash"] = forged1["hash"]
+    forged2["hash"] = hashlib.sha256(json.dumps(forged2, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    forged2["mac"] = k2["mac"]
+    forged = [k0, forged1, forged2]
+    vec("audit_rehashed_edit_passes_the_plain_chain", {"op": "verify_audit", "entries": forged},
+        ok({"valid": True, "authenticated": False}))
+    vec("audit_rehashed_edit_is_caught_by_the_key", {"op": "verify_audit", "entries": forged, "keys": [key]},
+        ok({"valid": False, "first_broken": 1, "authenticated": False}))
+    stripped = [k0, entry("DMS-2026-0042", "override", "u-17", "warranty_manager", at[1], "submitted", "submitted",
+                          "Manager said so", True, k0["hash"])]
+    vec("audit_entry_without_mac_fails_when_keys_are_given", {"op": "verify_audit", "entries": stripped, "keys": [key]},
+        ok({"valid": False, "first_broken": 1}))
+    vec("audit_wrong_secret_fails_at_the_first_entry", {"op": "verify_audit", "entries": kchain, "keys": [other]},
+        ok({"valid": False, "first_broken": 0}))
+    vec("audit_unknown_key_id_fails", {"op": "verify_audit", "entries": kchain, "keys": [dict(key, id="2025-q1")]},
+        ok({"valid": False, "first_broken": 0}))
+    rotated = [k0, keyed(entry("DMS-2026-0042", "override", "u-17", "warranty_manager", at[1], "submitted", "submitted",
+                               "Invoice seen on paper", True, k0["hash"]), "2027-q1", b"next quarter's key, 32 bytes!!!")]
+    vec("audit_rotated_keys_verify_together", {"op": "verify_audit", "entries": rotated,
+        "keys": [key, {"id": "2027-q1", "secret": base64.b64encode(b"next quarter's key, 32 bytes!!!").decode()}]},
+        ok({"valid": True, "authenticated": True}))
+    half = dict(k0)
+    del half["mac"]
+    vec("audit_key_id_without_mac_is_broken", {"op": "verify_audit", "entries": [half]},
+        ok({"valid": False, "first_broken": 0}))
+    klines = [json.dumps(e, separators=(",", ":"), ensure_ascii=False) for e in kchain]
+    vec("audit_keyed_stored_lines_verify", {"op": "verify_audit", "entries": klines, "keys": [key]},
+        ok({"valid": True, "authenticated": True}))
+    vec("error_audit_key_too_short", {"op": "verify_audit", "entries": [], "keys": [{"id": "k", "secret": "c2hvcnQ="}]},
+        err("INVALID_INPUT", "keys[0].secret"))
+    vec("error_audit_key_not_base64", dict(first, audit_key={"id": "k", "secret": "not base64!"}),
+        err("INVALID_INPUT", "audit_key.secret"))
+    vec("error_audit_key_empty_id", dict(first, audit_key={"id": " ", "secret": key["secret"]}),
+        err("INVALID_INPUT", "audit_key.id"))
+
     # --- partner status ------------------------------------------------------------------------------
     def ps(name, st, update, expect, prev=None):
         req = {"op": "apply_partner_status", "state": st, "update": update}
@@ -467,6 +544,11 @@ def add(vec, ok, err):
            "state": {"status": "closed", "partner_at": t},
            "audit": entry("DMS-2026-0042", "partner_status", "partner:cnh", "partner", t, "approved", "closed",
                           "CLAIM PAID", False, None)}))
+    vec("partner_keyed_entry_under_the_host_key",
+        {"op": "apply_partner_status", "state": state("approved", "accept"),
+         "update": {"status": "80", "status_description": "CLAIM PAID", "at": t}, "audit_key": key},
+        ok({"applied": True, "audit": keyed(entry("DMS-2026-0042", "partner_status", "partner:cnh", "partner", t, "approved",
+                                                 "closed", "CLAIM PAID", False, None))}))
     ps("awaiting_info", state("submitted", "accept"), {"status_description": "AWAITING ADDITIONAL DEALER INFO", "at": t},
        ok({"applied": True, "partner_status": "needs_info", "state": {"status": "needs_info"}}))
     ps("draft_never_moves_back", state("submitted", "accept"), {"status_description": "DRAFT", "at": t},

@@ -237,7 +237,7 @@ impl Engine {
             }
             "validate_claim" => ser(out, &op_validate_claim(parse(request)?)?),
             "transition_claim" => ser(out, &op_transition(parse(request)?)?),
-            "verify_audit" => ser(out, &op_verify_audit(parse(request)?)),
+            "verify_audit" => ser(out, &op_verify_audit(parse(request)?)?),
             "apply_partner_status" => ser(out, &op_partner(parse(request)?)?),
             "claims_report" => {
                 let r: ReportReq = parse(request)?;
@@ -733,17 +733,43 @@ struct TransitionReq {
     reason: String,
     #[serde(default)]
     prev_hash: Option<String>,
+    #[serde(default)]
+    audit_key: Option<AuditKeyReq>,
+}
+
+/// An audit key as requests give it: `{"id", "secret"}` (base64).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditKeyReq {
+    id: String,
+    secret: String,
+}
+
+impl AuditKeyReq {
+    fn key(&self, path: &str) -> Result<crate::lifecycle::AuditKey> {
+        crate::lifecycle::AuditKey::from_base64(self.id.clone(), &self.secret)
+            .map_err(|e| e.within(path))
+    }
+}
+
+fn audit_key(k: &Option<AuditKeyReq>) -> Result<Option<crate::lifecycle::AuditKey>> {
+    k.as_ref().map(|k| k.key("audit_key")).transpose()
 }
 
 fn op_transition(r: TransitionReq) -> Result<crate::lifecycle::Transitioned> {
-    crate::lifecycle::transition(&crate::lifecycle::Transition {
+    let key = audit_key(&r.audit_key)?;
+    let mut t = crate::lifecycle::transition(&crate::lifecycle::Transition {
         state: &r.state,
         action: r.action,
         actor: &r.actor,
         at: r.at,
         reason: &r.reason,
         prev_hash: r.prev_hash.as_deref(),
-    })
+    })?;
+    if let Some(key) = &key {
+        t.audit = t.audit.keyed(key);
+    }
+    Ok(t)
 }
 
 #[derive(Deserialize)]
@@ -752,9 +778,17 @@ struct VerifyAuditReq {
     #[allow(dead_code)]
     op: IgnoredAny,
     entries: Vec<serde_json::Value>,
+    #[serde(default)]
+    keys: Vec<AuditKeyReq>,
 }
 
-fn op_verify_audit(r: VerifyAuditReq) -> crate::lifecycle::AuditVerdict {
+fn op_verify_audit(r: VerifyAuditReq) -> Result<crate::lifecycle::AuditVerdict> {
+    let keys = r
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| k.key(&format!("keys[{i}]")))
+        .collect::<Result<Vec<_>>>()?;
     let entries: Vec<crate::lifecycle::StoredEntry> = r
         .entries
         .into_iter()
@@ -763,7 +797,7 @@ fn op_verify_audit(r: VerifyAuditReq) -> crate::lifecycle::AuditVerdict {
             other => crate::lifecycle::StoredEntry::Value(other),
         })
         .collect();
-    crate::lifecycle::verify_audit(&entries)
+    Ok(crate::lifecycle::verify_audit_keyed(&entries, &keys))
 }
 
 #[derive(Deserialize)]
@@ -775,10 +809,18 @@ struct PartnerReq {
     update: crate::lifecycle::PartnerStatus,
     #[serde(default)]
     prev_hash: Option<String>,
+    #[serde(default)]
+    audit_key: Option<AuditKeyReq>,
 }
 
 fn op_partner(r: PartnerReq) -> Result<crate::lifecycle::PartnerApplied> {
-    crate::lifecycle::apply_partner_status(&r.state, &r.update, r.prev_hash.as_deref())
+    let key = audit_key(&r.audit_key)?;
+    let mut applied =
+        crate::lifecycle::apply_partner_status(&r.state, &r.update, r.prev_hash.as_deref())?;
+    if let Some(key) = &key {
+        applied.audit = applied.audit.map(|a| a.keyed(key));
+    }
+    Ok(applied)
 }
 
 #[derive(Deserialize)]

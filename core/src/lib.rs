@@ -55,8 +55,8 @@ pub use coverage::{
 pub use dispatch::{call, call_bytes, Engine};
 pub use error::{Error, ErrorCode};
 pub use lifecycle::{
-    apply_partner_status, transition, verify_audit, Action, Actor, AuditEntry, ClaimState, Role,
-    Status,
+    apply_partner_status, transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry,
+    AuditKey, ClaimState, Role, Status,
 };
 pub use policy::{Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit};
 pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};

@@ -1,6 +1,7 @@
 //! The claim lifecycle (DESIGN §8, `docs/claims.md`): states, actions checked against a role
-//! matrix, a SHA-256 hash-chained audit trail, and partner (CNH) status updates that never
-//! move a claim backwards.
+//! matrix, a SHA-256 hash-chained audit trail (optionally keyed: an HMAC-SHA256 per entry
+//! under the host's [`AuditKey`]), and partner (CNH) status updates that never move a claim
+//! backwards.
 //!
 //! Nothing here keeps state: the host passes the claim's current [`ClaimState`] and the hash
 //! of its last audit entry, and stores what comes back.
@@ -274,8 +275,14 @@ pub struct AuditEntry {
     pub overridden: bool,
     /// The previous entry's `hash`, `null` for the first entry.
     pub prev_hash: Option<String>,
-    /// SHA-256 (lowercase hex) of this entry's canonical form without `hash`.
+    /// The id of the [`AuditKey`] that keyed this entry; absent for an unkeyed entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// SHA-256 (lowercase hex) of this entry's canonical form without `hash` and `mac`.
     pub hash: String,
+    /// HMAC-SHA256 (lowercase hex) of `hash` under the key `key_id`; absent when unkeyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
 }
 
 /// The fields that are hashed: the entry without its hash, serialized compactly in this order.
@@ -291,6 +298,8 @@ struct Hashed<'a> {
     reason: &'a str,
     overridden: bool,
     prev_hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_id: Option<&'a str>,
 }
 
 impl AuditEntry {
@@ -307,9 +316,20 @@ impl AuditEntry {
             reason: &self.reason,
             overridden: self.overridden,
             prev_hash: self.prev_hash.as_deref(),
+            key_id: self.key_id.as_deref(),
         })
         .unwrap_or_default();
         sha256_hex(&canonical)
+    }
+
+    /// Keys this entry under `key`: records the key's id (part of what `hash` covers),
+    /// recomputes `hash` and adds `mac`, the HMAC-SHA256 of `hash` under the key. Chain the
+    /// next entry on the new `hash`.
+    pub fn keyed(mut self, key: &AuditKey) -> Self {
+        self.key_id = Some(key.id.clone());
+        self.hash = self.compute_hash();
+        self.mac = Some(key.mac_hex(&self.hash));
+        self
     }
 
     /// The canonical serialisation of the whole entry (what a host should store).
@@ -325,9 +345,13 @@ impl AuditEntry {
 
 /// SHA-256 of `bytes` as lowercase hex (the audit hash; also the outbox's payload hash).
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         for nibble in [b >> 4, b & 0x0f] {
             s.push(char::from(
                 HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
@@ -335,6 +359,92 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         }
     }
     s
+}
+
+/// The shortest audit key accepted, in bytes (128 bits).
+pub const AUDIT_KEY_MIN_BYTES: usize = 16;
+
+/// A host's secret key for the audit trail: entries keyed with it carry an HMAC-SHA256 that
+/// nobody without the key can recompute after editing the log (docs/claims.md, "Keyed audit").
+/// In requests: `{"id": "2026-q4", "secret": "<base64 of at least 16 bytes>"}`; the id is
+/// written into each entry, so keys can be rotated and old entries still verified.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey {
+    id: String,
+    secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditKey")
+            .field("id", &self.id)
+            .field("secret", &"…")
+            .finish()
+    }
+}
+
+impl AuditKey {
+    /// A key from its id and raw secret bytes (at least [`AUDIT_KEY_MIN_BYTES`]). Errors are
+    /// at `id` or `secret`.
+    pub fn new(id: impl Into<String>, secret: impl Into<Vec<u8>>) -> Result<Self> {
+        let (id, secret) = (id.into(), secret.into());
+        if id.trim().is_empty() {
+            return Err(Error::invalid("id", "the audit key id is empty"));
+        }
+        if id.len() > 128 {
+            return Err(Error::invalid(
+                "id",
+                "the audit key id is longer than 128 bytes",
+            ));
+        }
+        if secret.len() < AUDIT_KEY_MIN_BYTES {
+            return Err(Error::invalid(
+                "secret",
+                format!(
+                    "the audit key secret is {} bytes; at least {AUDIT_KEY_MIN_BYTES} are needed",
+                    secret.len()
+                ),
+            ));
+        }
+        Ok(AuditKey { id, secret })
+    }
+
+    /// A key whose secret is given as standard base64.
+    pub fn from_base64(id: impl Into<String>, secret: &str) -> Result<Self> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(secret.trim())
+            .map_err(|_| Error::invalid("secret", "the audit key secret is not base64"))?;
+        AuditKey::new(id, bytes)
+    }
+
+    /// The key's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn mac_hex(&self, hash: &str) -> String {
+        use hmac::{Hmac, Mac};
+        match Hmac::<Sha256>::new_from_slice(&self.secret) {
+            Ok(mut m) => {
+                m.update(hash.as_bytes());
+                hex(&m.finalize().into_bytes())
+            }
+            // HMAC takes keys of any length; unreachable, and no entry could match it.
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Whether `mac` is the HMAC of `hash` under this key, compared in constant time.
+    fn verifies(&self, hash: &str, mac: &str) -> bool {
+        let want = self.mac_hex(hash);
+        want.len() == mac.len()
+            && want
+                .bytes()
+                .zip(mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
 }
 
 /// A transition request.
@@ -459,7 +569,9 @@ pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
         reason: t.reason.to_string(),
         overridden: next.overridden,
         prev_hash: t.prev_hash.map(str::to_string),
+        key_id: None,
         hash: String::new(),
+        mac: None,
     }
     .sealed();
     Ok(Transitioned { state: next, audit })
@@ -491,6 +603,9 @@ pub struct AuditVerdict {
     pub first_broken: Option<usize>,
     /// What is wrong with it.
     pub problem: Option<String>,
+    /// Whether keys were given and every entry's `mac` verified under one of them: only then
+    /// is an edit followed by recomputing the hashes ruled out.
+    pub authenticated: bool,
 }
 
 /// One stored entry: the entry object, or the exact line the host stored.
@@ -503,8 +618,16 @@ pub enum StoredEntry {
 }
 
 /// Verifies a chain: every entry parses, carries its own hash, and points at the previous
-/// entry's hash (`null` for the first). Names the first entry that breaks.
+/// entry's hash (`null` for the first). Names the first entry that breaks. Keyed entries'
+/// MACs are not checked (see [`verify_audit_keyed`]).
 pub fn verify_audit(entries: &[StoredEntry]) -> AuditVerdict {
+    verify_audit_keyed(entries, &[])
+}
+
+/// [`verify_audit`], and with `keys` given, also: every entry is keyed (`key_id`, `mac`) with
+/// one of `keys` and its `mac` verifies. An entry without a MAC is then broken: whoever can
+/// rewrite the log could otherwise drop the MACs and recompute the plain hashes.
+pub fn verify_audit_keyed(entries: &[StoredEntry], keys: &[AuditKey]) -> AuditVerdict {
     let mut prev: Option<String> = None;
     for (i, stored) in entries.iter().enumerate() {
         let broken = |problem: String| AuditVerdict {
@@ -512,6 +635,7 @@ pub fn verify_audit(entries: &[StoredEntry]) -> AuditVerdict {
             entries: entries.len(),
             first_broken: Some(i),
             problem: Some(problem),
+            authenticated: false,
         };
         let entry: AuditEntry = match stored {
             StoredEntry::Value(v) => match AuditEntry::deserialize(v) {
@@ -538,6 +662,22 @@ pub fn verify_audit(entries: &[StoredEntry]) -> AuditVerdict {
                 entry.hash
             ));
         }
+        if entry.key_id.is_some() != entry.mac.is_some() {
+            return broken("an entry carries `key_id` and `mac` together or neither".into());
+        }
+        if !keys.is_empty() {
+            let (Some(id), Some(mac)) = (&entry.key_id, &entry.mac) else {
+                return broken("the entry is not keyed, but keys were given".into());
+            };
+            let Some(key) = keys.iter().find(|k| k.id == *id) else {
+                return broken(format!("no key with id `{id}` was given"));
+            };
+            if !key.verifies(&entry.hash, mac) {
+                return broken(format!(
+                    "mac does not verify under key `{id}`: the entry was changed and its hash recomputed, or it was keyed with another secret"
+                ));
+            }
+        }
         prev = Some(entry.hash);
     }
     AuditVerdict {
@@ -545,6 +685,7 @@ pub fn verify_audit(entries: &[StoredEntry]) -> AuditVerdict {
         entries: entries.len(),
         first_broken: None,
         problem: None,
+        authenticated: !keys.is_empty(),
     }
 }
 
@@ -703,7 +844,9 @@ pub fn apply_partner_status(
         reason,
         overridden: state.overridden,
         prev_hash: prev_hash.map(str::to_string),
+        key_id: None,
         hash: String::new(),
+        mac: None,
     }
     .sealed();
     Ok(PartnerApplied {

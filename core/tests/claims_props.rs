@@ -13,7 +13,8 @@ use proptest::prelude::*;
 use serde_json::json;
 use warranty_core::claims::{validate_claim, Claim, ClaimContext, Line, Rules, ValidationOutcome};
 use warranty_core::lifecycle::{
-    transition, verify_audit, Action, Actor, Role, StoredEntry, Transition,
+    transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry, AuditKey, Role,
+    StoredEntry, Transition, AUDIT_KEY_MIN_BYTES,
 };
 use warranty_core::testing_claims::*;
 use warranty_core::{call, Calendar, Instant};
@@ -134,6 +135,52 @@ proptest! {
         let v = verify_audit(&tampered);
         prop_assert!(!v.valid);
         prop_assert_eq!(v.first_broken, Some(k), "{:?}", v);
+    }
+
+    /// The insider: rewrites one entry's content and recomputes every hash from there on, so
+    /// the plain chain verifies again; the keyed chain names the edited entry.
+    #[test]
+    fn keyed_audit_catches_an_edit_with_recomputed_hashes(
+        chain in arb_audit_chain(), pick in any::<prop::sample::Index>(),
+        secret in prop::collection::vec(any::<u8>(), AUDIT_KEY_MIN_BYTES..64),
+        new_reason in "[a-z ]{1,10}",
+    ) {
+        let key = AuditKey::new("k1", secret.clone()).unwrap();
+        // Key the chain as transition_claim with `audit_key` does: each entry chains on the
+        // keyed hash of the one before.
+        let mut keyed: Vec<AuditEntry> = Vec::new();
+        for e in &chain {
+            let mut e = e.clone();
+            e.prev_hash = keyed.last().map(|p| p.hash.clone());
+            keyed.push(e.keyed(&key));
+        }
+        let lines = |c: &[AuditEntry]| c.iter().map(|e| StoredEntry::Line(e.canonical())).collect::<Vec<_>>();
+        let v = verify_audit_keyed(&lines(&keyed), std::slice::from_ref(&key));
+        prop_assert!(v.valid && v.authenticated, "{:?}", v);
+        prop_assert!(verify_audit(&lines(&keyed)).valid);
+
+        if keyed.is_empty() {
+            return Ok(());
+        }
+        let k = pick.index(keyed.len());
+        prop_assume!(keyed[k].reason != new_reason);
+        let mut forged = keyed.clone();
+        forged[k].reason = new_reason;
+        for i in k..forged.len() {
+            if i > 0 {
+                forged[i].prev_hash = Some(forged[i - 1].hash.clone());
+            }
+            forged[i].hash = forged[i].compute_hash();
+        }
+        prop_assert!(verify_audit(&lines(&forged)).valid, "the forgery passes the plain chain");
+        let v = verify_audit_keyed(&lines(&forged), std::slice::from_ref(&key));
+        prop_assert!(!v.valid && !v.authenticated);
+        prop_assert_eq!(v.first_broken, Some(k), "{:?}", v);
+        // A different secret under the same id verifies nothing.
+        let mut other = secret;
+        other[0] ^= 1;
+        let wrong = AuditKey::new("k1", other).unwrap();
+        prop_assert_eq!(verify_audit_keyed(&lines(&keyed), &[wrong]).first_broken, Some(0));
     }
 }
 

@@ -179,19 +179,30 @@ export interface ClaimState {
 export interface AuditEntry {
   claim: string; action: string; actor: string; role: string; at: Instant;
   from: ClaimStatus; to: ClaimStatus; reason: string; overridden: boolean;
-  prev_hash: string | null; hash: string;
+  prev_hash: string | null;
+  /** The audit key's id, on keyed entries only. */
+  key_id?: string;
+  hash: string;
+  /** HMAC-SHA256 (hex) of `hash` under the key, on keyed entries only. */
+  mac?: string;
 }
+/** A host's audit key: `secret` is base64 of at least 16 bytes. */
+export interface AuditKey { id: string; secret: string }
 export interface TransitionClaimRequest {
   state: ClaimState; action: ClaimAction; actor: { id: string; role: Role };
-  at: Instant; reason?: string; prev_hash?: string | null;
+  at: Instant; reason?: string; prev_hash?: string | null; audit_key?: AuditKey;
 }
 export interface TransitionClaimResult { state: ClaimState; audit: AuditEntry }
-export interface VerifyAuditRequest { entries: (AuditEntry | string)[] }
-export interface VerifyAuditResult { valid: boolean; entries: number; first_broken: number | null; problem: string | null }
+export interface VerifyAuditRequest { entries: (AuditEntry | string)[]; keys?: AuditKey[] }
+export interface VerifyAuditResult {
+  valid: boolean; entries: number; first_broken: number | null; problem: string | null;
+  /** true only when `keys` were given and every entry's MAC verified. */
+  authenticated: boolean;
+}
 export interface ApplyPartnerStatusRequest {
   state: ClaimState;
   update: { partner?: string; status?: string; status_description?: string; at: Instant };
-  prev_hash?: string | null;
+  prev_hash?: string | null; audit_key?: AuditKey;
 }
 export interface ApplyPartnerStatusResult {
   applied: boolean; ignored: "OUT_OF_ORDER" | "STALE" | "NO_CHANGE" | null;
