@@ -365,6 +365,40 @@ def add(vec, ok, err, scenario):
          "product_warranty": {"value": 2, "unit": "years"}, "zone": "Europe/Istanbul",
          "now": "2026-11-22T14:05:00+03:00"},
         ok({"body": body, "idempotency_key": "INV-1:2"}))
+    # Landlines and mobiles of every accepted country, national (with the trunk prefix) and
+    # international; expected E.164 written out by hand from each country's numbering plan.
+    for name, country, phone, e164 in [
+        ("berlin_landline_national", "DE", "030 1234567", "+49301234567"),
+        ("berlin_landline_international", "DE", "+49 30 1234567", "+49301234567"),
+        ("berlin_landline_after_idd", "DE", "0049 30 1234567", "+49301234567"),
+        ("german_mobile", "DE", "0151 23456789", "+4915123456789"),
+        ("dubai_landline_national", "AE", "04 123 4567", "+97141234567"),
+        ("dubai_landline_international", "AE", "+971 4 123 4567", "+97141234567"),
+        ("uae_mobile", "AE", "050 123 4567", "+971501234567"),
+        ("us_with_trunk_one", "US", "1 (212) 555-0123", "+12125550123"),
+        ("us_after_idd_011", "US", "011 1 212 555 0123", "+12125550123"),
+        ("london_landline", "GB", "020 7946 0958", "+442079460958"),
+        ("uk_mobile", "GB", "07700 900123", "+447700900123"),
+        ("amsterdam_landline", "NL", "020-123 4567", "+31201234567"),
+        ("dutch_mobile", "NL", "06 12345678", "+31612345678"),
+        ("paris_landline", "FR", "01 23 45 67 89", "+33123456789"),
+        ("french_mobile", "FR", "06.12.34.56.78", "+33612345678"),
+        ("istanbul_landline", "TR", "0212 345 67 89", "+902123456789"),
+    ]:
+        vec(f"product_code_registration_phone_{name}",
+            {"op": "product_code_registration", "registration": dict(person, phone=phone, country=country), "now": T0},
+            ok({"body": {"phone": e164, "countryCode": country}}))
+    for name, country, phone in [
+        ("too_short_for_de", "DE", "030 12"),
+        ("another_countrys_code", "TR", "+49 30 1234567"),
+        ("idd_to_another_country", "DE", "001 212 555 0123"),
+        ("us_area_code_cannot_start_with_1", "US", "(112) 555-0123"),
+        ("letters", "GB", "020 7946 O958"),
+        ("plus_inside", "FR", "06+12345678"),
+    ]:
+        vec(f"product_code_registration_phone_refused_{name}",
+            {"op": "product_code_registration", "registration": dict(person, phone=phone, country=country), "now": T0},
+            err("INVALID_INPUT", "registration.phone"))
     vec("product_code_registration_bad_phone",
         {"op": "product_code_registration", "registration": dict(person, phone="123"), "now": T0},
         err("INVALID_INPUT", "registration.phone"))

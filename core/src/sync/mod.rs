@@ -8,6 +8,9 @@ pub mod crm_coverage;
 pub mod flows;
 pub mod http_date;
 pub mod outbox;
+pub mod phone;
+#[rustfmt::skip]
+mod phone_meta;
 pub mod product_code;
 pub mod warranty_life;
 pub mod webhook;

@@ -3,10 +3,8 @@
 //! dates, its defaults, phone numbers normalised to E.164, the country enum, and
 //! `externalOrderId` as the idempotency key.
 //!
-//! Phone numbers are checked by a small table of the seven countries the API accepts (calling
-//! code, trunk prefix, national number lengths) rather than the `phonenumber` crate, whose
-//! metadata for every region would take the WASM package over its size budget; the seed's
-//! own examples are the test cases.
+//! Phone numbers are read by libphonenumber's rules and metadata for the seven countries the
+//! API accepts ([`super::phone`]).
 
 use chrono::{Datelike, Timelike};
 use serde::Deserialize;
@@ -17,17 +15,6 @@ use crate::time::{self, Calendar, Duration, ExpiryMode, Instant};
 
 /// The path of "Send Warranty with Product Code".
 pub const PATH: &str = "/individual-customers/warranty/with-product-code";
-
-/// `countryCode`: (code, calling code, trunk prefix, national number lengths).
-const COUNTRIES: &[(&str, &str, &str, &[usize])] = &[
-    ("TR", "90", "0", &[10]),
-    ("US", "1", "1", &[10]),
-    ("DE", "49", "0", &[7, 8, 9, 10, 11]),
-    ("GB", "44", "0", &[9, 10]),
-    ("AE", "971", "0", &[8, 9]),
-    ("NL", "31", "0", &[9]),
-    ("FR", "33", "0", &[9]),
-];
 
 /// A sale to register.
 #[derive(Clone, Debug, Deserialize)]
@@ -59,44 +46,33 @@ pub struct Registration {
     pub expires_at: Option<Instant>,
 }
 
-/// Normalises a phone number of `country` to E.164 (`+905443332211`).
+/// Normalises a phone number of `country` to E.164 (`+905443332211`) by libphonenumber's
+/// rules (see [`super::phone::normalize`]): the seed's five formats, national numbers with
+/// their trunk prefix (`030 1234567`), landlines and mobiles. Errors are at `country` or
+/// `phone`.
 pub fn normalize_phone(raw: &str, country: &str) -> Result<String> {
-    let (_, cc, trunk, lens) = COUNTRIES
-        .iter()
-        .find(|(c, ..)| *c == country)
-        .ok_or_else(|| {
-            Error::invalid(
-                "country",
-                format!("`{country}` is not one of TR, US, DE, GB, AE, NL, FR"),
-            )
-        })?;
-    let plus = raw.trim_start().starts_with('+');
-    if raw
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || " -().+".contains(c)))
-    {
-        return Err(Error::invalid(
+    use super::phone::{self, Refusal};
+    phone::normalize(raw, country).map_err(|r| match r {
+        Refusal::UnknownCountry => Error::invalid(
+            "country",
+            format!(
+                "`{country}` is not one of {}",
+                phone::country_codes().collect::<Vec<_>>().join(", ")
+            ),
+        ),
+        Refusal::BadCharacter => Error::invalid(
             "phone",
             format!("`{raw}` has characters a phone number cannot have"),
-        ));
-    }
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    let national = if plus {
-        digits.strip_prefix(cc).map(str::to_string)
-    } else if lens.contains(&digits.len()) {
-        Some(digits.clone())
-    } else if let Some(rest) = digits.strip_prefix(cc).filter(|r| lens.contains(&r.len())) {
-        Some(rest.to_string())
-    } else {
-        digits.strip_prefix(trunk).map(str::to_string)
-    };
-    match national {
-        Some(n) if lens.contains(&n.len()) && !n.starts_with('0') => Ok(format!("+{cc}{n}")),
-        _ => Err(Error::invalid(
+        ),
+        Refusal::OtherCountry(cc) => Error::invalid(
             "phone",
-            format!("`{raw}` is not a {country} phone number"),
-        )),
-    }
+            format!("`{raw}` is written with calling code +{cc}, not that of {country}"),
+        ),
+        Refusal::NotValid => Error::invalid(
+            "phone",
+            format!("`{raw}` is not a valid {country} phone number"),
+        ),
+    })
 }
 
 fn dd_mm_yyyy(t: Instant, cal: Calendar) -> String {
