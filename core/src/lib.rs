@@ -29,6 +29,8 @@ pub mod coverage;
 pub mod crm;
 pub mod dispatch;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz_hooks;
 mod jsonpath;
 pub mod lifecycle;
 pub mod plans;
