@@ -1,7 +1,7 @@
 //! Replays the committed fuzz corpus (fuzz/corpus) and every fixed crasher
 //! (fuzz/regressions) through the fuzz targets' bodies (`warranty_core::fuzz_hooks`), so a
 //! crash the fuzzer once found stays fixed without cargo-fuzz or a nightly toolchain.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

@@ -217,6 +217,11 @@ impl Tz {
     }
 }
 
+/// Decodes one record as the zone loader does, for the fuzzer: whether it decodes.
+pub(crate) fn decode_record(bytes: &[u8]) -> bool {
+    decode(bytes).is_some()
+}
+
 /// One record of `data.bin` (see scripts/gen_tzdata.py); `None` if it is malformed.
 fn decode(mut bytes: &[u8]) -> Option<Spans> {
     let mut next = || -> Option<u64> {
@@ -304,9 +309,4 @@ mod tests {
         );
         assert!(decode(&[1, 2, 0, 0, 0]).is_some());
     }
-}
-
-/// Decodes one record as the zone loader does, for the fuzzer: whether it decodes.
-pub(crate) fn decode_record(bytes: &[u8]) -> bool {
-    decode(bytes).is_some()
 }
