@@ -24,7 +24,7 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 
 .PHONY: all demo test build tools fmt-check clippy unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
-	tzdata phonedata fuzz fuzz-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
+	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 
 all: build
 
@@ -33,7 +33,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check bench-check
+test: tools fmt-check clippy build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
 	@echo "make test: all suites passed"
 
 build:
@@ -199,6 +199,15 @@ fuzz:
 	@bash scripts/ensure-fuzz-tools.sh
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_RUN) $$t corpus/$$t -- -max_total_time=$(FUZZ_LONG_SECONDS) $(FUZZ_OPTS) || exit 1; done
+
+## Hostile input through every binding (docs/fuzzing.md): generated requests through the CLI,
+## the C library under ASan+UBSan and the WASM module in Node; the answers must be envelopes
+## and byte-identical. `make test` sends 20,000, `make hostile` 1,000,000.
+hostile-check: wasm
+	bash scripts/hostile-run.sh 20000
+
+hostile: wasm
+	bash scripts/hostile-run.sh 1000000
 
 ## Runs each benchmark once, as a test, so they cannot rot (`make bench` measures).
 bench-check:
