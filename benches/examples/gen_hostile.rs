@@ -8,6 +8,11 @@
 //!
 //! usage: gen_hostile VECTOR_DIR N [SEED] > hostile.ndjson
 
+#![allow(
+    clippy::indexing_slicing,
+    reason = "a test-data generator: every index is below the length it was drawn from"
+)]
+
 use std::io::Write;
 
 use serde_json::Value;
