@@ -103,6 +103,7 @@ pub fn normalize(raw: &str, country_id: &str) -> Result<String, Refusal> {
             .find_map(|p| digits.strip_prefix(p))
     };
     let national = match international {
+        Some("") => return Err(Refusal::NotValid),
         Some(rest) => {
             let Some(n) = rest.strip_prefix(c.calling_code) else {
                 return Err(other_country(rest));
@@ -402,6 +403,8 @@ mod tests {
         );
         assert_eq!(normalize("05+44", "TR"), Err(Refusal::BadCharacter));
         assert_eq!(normalize("", "TR"), Err(Refusal::NotValid));
+        assert_eq!(normalize("+", "TR"), Err(Refusal::NotValid));
+        assert_eq!(normalize("00", "DE"), Err(Refusal::NotValid));
         assert_eq!(normalize("5443332211", "XX"), Err(Refusal::UnknownCountry));
         assert_eq!(normalize("+1 111 555 0123", "US"), Err(Refusal::NotValid));
         // In the country's format, but in no range libphonenumber lists: accepted, no type.
