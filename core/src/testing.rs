@@ -327,7 +327,15 @@ pub fn check_monotone_in_start(
     };
     let (x, y) = (cal.local(e1), cal.local(e2));
     let gap = lands_in_gap(s1, d, cal) || lands_in_gap(s2, d, cal);
-    let bad = if matches!(cal, Calendar::Fixed(_)) {
+    // Month-end clamping maps two start days onto one end day (Jul 28 21:00 and Jul 29 07:15
+    // + 271 months both end on Feb 28, 2077, in the order of their times): only the dates
+    // are monotone then.
+    let clamped = matches!(d.unit, Unit::Months | Unit::Years)
+        && (shift_date(cal.local(s1).date(), d).is_some_and(|t| t.day() != cal.local(s1).day())
+            || shift_date(cal.local(s2).date(), d).is_some_and(|t| t.day() != cal.local(s2).day()));
+    let bad = if clamped {
+        x.date() > y.date()
+    } else if matches!(cal, Calendar::Fixed(_)) {
         e1 > e2
     } else if gap {
         x.date() > y.date()

@@ -150,3 +150,19 @@ fn same_request_same_bytes_across_engines() {
     assert_eq!(e.call(r), e.call(r));
     let _ = Unit::Days;
 }
+
+/// Found by CI: two starts a day apart clamp onto one end day (Feb 28, 2077), keeping their
+/// times of day, so the later start ends earlier that day; dates stay monotone.
+#[test]
+fn month_end_clamping_keeps_dates_monotone_not_times() {
+    let zone =
+        warranty_core::Calendar::Zone("America/New_York".parse::<warranty_core::Zone>().unwrap().0);
+    let s1 = warranty_core::Instant::parse("2054-07-29T01:00:00+00:00").unwrap();
+    let s2 = warranty_core::Instant::parse("2054-07-29T11:15:00+00:00").unwrap();
+    let d = warranty_core::Duration::new(271, Unit::Months);
+    check_monotone_in_start(s1, s2, d, ExpiryMode::Exact, zone).unwrap();
+    let fixed = warranty_core::Calendar::Fixed(s1.offset());
+    let t2 = warranty_core::Instant::parse("2054-07-29T01:00:00+00:00").unwrap();
+    let t1 = warranty_core::Instant::parse("2054-07-28T21:00:00+00:00").unwrap();
+    check_monotone_in_start(t1, t2, d, ExpiryMode::Exact, fixed).unwrap();
+}
