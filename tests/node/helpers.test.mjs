@@ -56,7 +56,16 @@ test('claims: validate, transition, audit, partner status, report', () => {
   const s2 = w.transitionClaim({ state: s1.state, action: 'approve', actor: { id: 'm', role: 'warranty_manager' },
     at: '2026-11-21T10:00:00+01:00', prev_hash: s1.audit.hash });
   assert.equal(s2.state.status, 'approved');
-  assert.deepEqual(w.verifyAudit({ entries: [s1.audit, s2.audit] }), { valid: true, entries: 2, first_broken: null, problem: null });
+  assert.deepEqual(w.verifyAudit({ entries: [s1.audit, s2.audit] }), { valid: true, entries: 2, first_broken: null, problem: null, authenticated: false });
+  // Keyed: the entry carries key_id and mac, and verifies only with the key.
+  const audit_key = { id: 'k1', secret: Buffer.from('a host key of at least 16 bytes').toString('base64') };
+  const k1 = w.transitionClaim({ state, action: 'submit', actor: { id: 'c', role: 'sales_staff' }, at: '2026-11-20T10:00:00+01:00', audit_key });
+  assert.equal(k1.audit.key_id, 'k1');
+  assert.match(k1.audit.mac, /^[0-9a-f]{64}$/);
+  assert.equal(w.verifyAudit({ entries: [k1.audit], keys: [audit_key] }).authenticated, true);
+  assert.equal(w.verifyAudit({ entries: [s1.audit], keys: [audit_key] }).valid, false);
+  assert.throws(() => w.verifyAudit({ entries: [], keys: [{ id: 'k', secret: 'c2hvcnQ=' }] }),
+    (e) => e.code === 'INVALID_INPUT' && e.path === 'keys[0].secret');
   const paid = w.applyPartnerStatus({ state: s2.state, update: { status_description: 'CLAIM PAID', at: '2026-12-01T08:00:00+01:00' } });
   assert.equal(paid.state.status, 'closed');
   const report = w.claimsReport({ claims: [{ id: 'DMS-1', status: 'closed', currency: 'EUR', claimed: '10.00', reimbursed: '10.00' }] });
