@@ -515,6 +515,10 @@ import strict_vectors  # noqa: E402
 
 strict_vectors.add(vec, vec_text, ok, err)
 
+import stack_vectors  # noqa: E402
+
+stack_vectors.add(vec, ok, err, sys.modules[__name__])
+
 SCENARIOS = []
 SCENARIO_OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "scenarios")
 

@@ -1072,18 +1072,7 @@ fn coverage_checks(
 }
 
 fn code_name(c: Code) -> &'static str {
-    match c {
-        Code::NotUnderWarranty => "NOT_UNDER_WARRANTY",
-        Code::NotStarted => "NOT_STARTED",
-        Code::Expired => "EXPIRED",
-        Code::UsageLimitExceeded => "USAGE_LIMIT_EXCEEDED",
-        Code::UsageUnknown => "USAGE_UNKNOWN",
-        Code::ReasonNotSupported => "REASON_NOT_SUPPORTED",
-        Code::ReasonExcluded => "REASON_EXCLUDED",
-        Code::ReasonUndecided => "REASON_UNDECIDED",
-        Code::ReplacementNotCovered => "REPLACEMENT_NOT_COVERED",
-        Code::NoPolicyMatch => "NO_POLICY_MATCH",
-    }
+    c.as_str()
 }
 
 fn duplicates(c: &Claim, cx: &ClaimContext<'_>, d: &Dates, r: &mut Report) {

@@ -53,12 +53,75 @@ pub enum Code {
     ReplacementNotCovered,
     /// No policy in the catalog applies to the item.
     NoPolicyMatch,
+    /// Coverage stacks: the event that starts the layer's clock is not recorded.
+    StartEventMissing,
+    /// Coverage stacks: no statutory preset row applies to the item's sale date.
+    NoStatutoryRule,
+    /// Coverage stacks: the layer was attached after the failure.
+    AttachedAfterFailure,
+    /// Coverage stacks: the layer was voided at or before the failure.
+    Voided,
+    /// Coverage stacks: the item changed owner and the layer is not transferable.
+    Transferred,
+    /// Coverage stacks: the layer covers other components only.
+    ComponentNotInScope,
+    /// Coverage stacks: the layer covers some components and the failure names none.
+    ComponentUnknown,
+    /// Coverage stacks: the reason is not a lack of conformity (the legal guarantee's scope).
+    NotALackOfConformity,
+    /// Coverage stacks: past the legal period, inside the grace after a repaired or replaced
+    /// item was returned (claims about that defect only).
+    RepairedDefectOnly,
+    /// Coverage stacks: inside the legal period, past the reversed burden of proof.
+    BurdenOnConsumer,
+    /// Coverage stacks: the law sets no fixed period; past the reversed burden of proof.
+    NoFixedPeriod,
 }
 
 impl Code {
-    /// `REASON_UNDECIDED` and `USAGE_UNKNOWN` ask for review; every other code denies.
+    /// The wire name, e.g. `"NOT_STARTED"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NotUnderWarranty => "NOT_UNDER_WARRANTY",
+            Code::NotStarted => "NOT_STARTED",
+            Code::Expired => "EXPIRED",
+            Code::UsageLimitExceeded => "USAGE_LIMIT_EXCEEDED",
+            Code::UsageUnknown => "USAGE_UNKNOWN",
+            Code::ReasonNotSupported => "REASON_NOT_SUPPORTED",
+            Code::ReasonExcluded => "REASON_EXCLUDED",
+            Code::ReasonUndecided => "REASON_UNDECIDED",
+            Code::ReplacementNotCovered => "REPLACEMENT_NOT_COVERED",
+            Code::NoPolicyMatch => "NO_POLICY_MATCH",
+            Code::StartEventMissing => "START_EVENT_MISSING",
+            Code::NoStatutoryRule => "NO_STATUTORY_RULE",
+            Code::AttachedAfterFailure => "ATTACHED_AFTER_FAILURE",
+            Code::Voided => "VOIDED",
+            Code::Transferred => "TRANSFERRED",
+            Code::ComponentNotInScope => "COMPONENT_NOT_IN_SCOPE",
+            Code::ComponentUnknown => "COMPONENT_UNKNOWN",
+            Code::NotALackOfConformity => "NOT_A_LACK_OF_CONFORMITY",
+            Code::RepairedDefectOnly => "REPAIRED_DEFECT_ONLY",
+            Code::BurdenOnConsumer => "BURDEN_ON_CONSUMER",
+            Code::NoFixedPeriod => "NO_FIXED_PERIOD",
+        }
+    }
+
+    /// `REASON_UNDECIDED`, `USAGE_UNKNOWN` and the stack codes that need a person's judgement
+    /// (a missing start event or preset row, an unnamed component, a repaired-defect grace,
+    /// the burden of proof on the consumer, no fixed period) ask for review; every other code
+    /// denies.
     pub fn is_review(self) -> bool {
-        matches!(self, Code::ReasonUndecided | Code::UsageUnknown)
+        matches!(
+            self,
+            Code::ReasonUndecided
+                | Code::UsageUnknown
+                | Code::StartEventMissing
+                | Code::NoStatutoryRule
+                | Code::ComponentUnknown
+                | Code::RepairedDefectOnly
+                | Code::BurdenOnConsumer
+                | Code::NoFixedPeriod
+        )
     }
 }
 
@@ -294,6 +357,7 @@ fn clause(code: Code, p: &Policy, d: &CoverageDecision) -> String {
         Code::NotUnderWarranty => "the original item was not under warranty".to_string(),
         Code::ReplacementNotCovered => "the policy gives a replacement no warranty".to_string(),
         Code::NoPolicyMatch => "no policy applies to this item".to_string(),
+        other => crate::stack::code_clause(other).to_string(),
     }
 }
 
@@ -409,16 +473,8 @@ pub fn replace(q: &ReplaceQuery<'_>) -> Result<ReplaceDecision> {
                 (Outcome::NotCovered, codes, None)
             }
             ReplacementMode::CarryOver => {
-                let remaining = cal.days_between(q.requested_at, cov.end).max(0);
-                let end_local = cal.local(cov.end);
-                let date = cal
-                    .date(q.issued_at)
-                    .checked_add_days(chrono::Days::new(remaining.unsigned_abs()))
+                let (end, remaining) = carry_over_end(cal, q.requested_at, q.issued_at, cov.end)
                     .ok_or_else(|| range_err("issued_at"))?;
-                let end = cal
-                    .resolve(date.and_time(end_local.time()), Some(cov.end.offset()))
-                    .ok_or_else(|| range_err("issued_at"))?;
-                let end = cal.localize(end);
                 let rc = ReplacementCoverage {
                     start: issued,
                     end,
@@ -447,6 +503,24 @@ pub fn replace(q: &ReplaceQuery<'_>) -> Result<ReplaceDecision> {
         original: cov,
         message,
     })
+}
+
+/// The end a carried-over coverage gets: the local days left from `requested_at` to `end`,
+/// counted again from `issued_at`'s date, at `end`'s wall-clock time. Returns the end (in
+/// `cal`) and the days carried; `None` outside the supported years.
+pub(crate) fn carry_over_end(
+    cal: Calendar,
+    requested_at: Instant,
+    issued_at: Instant,
+    end: Instant,
+) -> Option<(Instant, i64)> {
+    let remaining = cal.days_between(requested_at, end).max(0);
+    let end_local = cal.local(end);
+    let date = cal
+        .date(issued_at)
+        .checked_add_days(chrono::Days::new(remaining.unsigned_abs()))?;
+    let end = cal.resolve(date.and_time(end_local.time()), Some(end.offset()))?;
+    Some((cal.localize(end), remaining))
 }
 
 fn explain_replace(

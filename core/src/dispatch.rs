@@ -58,6 +58,9 @@ pub const OPERATIONS: &[&str] = &[
     "product_code_registration",
     "warranty_life_plans",
     "crm_installed_item_coverage",
+    "stack_coverage",
+    "expiring",
+    "statutory_presets",
 ];
 
 /// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by
@@ -245,6 +248,9 @@ impl Engine {
             }
             other => {
                 if let Some(answered) = self.sync_op(other, request, out) {
+                    return answered;
+                }
+                if let Some(answered) = stack_ops::stack_op(other, request, out) {
                     return answered;
                 }
                 Err(match serde_json::from_str::<IgnoredAny>(request) {
@@ -438,7 +444,9 @@ fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
         // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
         // array or object just after its opening bracket: the value is at fault, not its
         // first element.
-        if (msg.ends_with(crate::sync::u64_text::EXPECTING) || msg.contains(", expected struct "))
+        if (msg.ends_with(crate::sync::u64_text::EXPECTING)
+            || msg.ends_with(crate::stack::model::STARTS_ON_EXPECTING)
+            || msg.contains(", expected struct "))
             && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
         {
             let before = request.get(..at).unwrap_or_default().trim_end();
@@ -909,7 +917,8 @@ mod path_tests {
             "apply_partner_status" => same::<PartnerReq>(req),
             "claims_report" => same::<ReportReq>(req),
             op if OPERATIONS.contains(&op) && op != "version" && op != "list_catalogs" => {
-                super::sync_ops::check_paths(op, req)
+                super::stack_ops::check_paths(op, req)
+                    .unwrap_or_else(|| super::sync_ops::check_paths(op, req))
             }
             _ => same::<OpOnly>(req),
         }
@@ -1030,3 +1039,5 @@ mod path_tests {
 
 #[path = "dispatch_sync.rs"]
 mod sync_ops;
+
+mod stack_ops;

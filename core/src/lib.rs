@@ -36,6 +36,7 @@ pub mod lifecycle;
 pub mod plans;
 pub mod policy;
 pub mod report;
+pub mod stack;
 pub mod strict;
 pub mod sync;
 pub mod time;

@@ -1,0 +1,288 @@
+//! Statutory guarantee presets: the seller's legal guarantee as versioned data rows, each
+//! with its legal reference and the sale date from which it applies (docs/stacks.md has the
+//! table). Hosts replace a jurisdiction's rows with their own (`presets` in a request).
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::time::{Duration, ParsedStr, Unit};
+
+/// The version of the built-in table: the date its rows were last reviewed.
+pub const PRESETS_VERSION: &str = "2026-12-01";
+
+/// What a preset row says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The seller is liable for a lack of conformity that becomes apparent within `duration`
+    /// of delivery.
+    Period,
+    /// No fixed liability period (conformity is judged on the goods' expected life); claims
+    /// are barred after `duration` (a limitation period) when one is given.
+    OpenPeriod,
+    /// Within `duration` of delivery a lack of conformity is presumed to have existed at
+    /// delivery: the consumer need not prove it.
+    Burden,
+    /// Second-hand goods: the burden period when it differs.
+    SecondHandBurden,
+    /// Second-hand goods: the parties may agree a shorter period, not below `duration`.
+    SecondHandFloor,
+    /// A repair chosen as the remedy extends the period (from its end) by `duration`, for at
+    /// most `max_repairs` repairs (`null`: every repair).
+    RepairExtension,
+    /// A replacement made instead of the repair the consumer chose starts a new period (and
+    /// burden) from the replacement's handover.
+    ReplacementRestart,
+    /// Claims do not lapse before `duration` after repaired or replaced goods are handed back.
+    ReturnedGrace,
+}
+
+/// A calendar date `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Day(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fn day(s: &str) -> Result<Day, String> {
+            crate::claims::parse_date(s)
+                .map(Day)
+                .ok_or_else(|| format!("`{s}` is not a calendar date YYYY-MM-DD"))
+        }
+        d.deserialize_str(ParsedStr(day, "a date YYYY-MM-DD"))
+    }
+}
+
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// One row of the statutory table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetRow {
+    /// `EU`, an ISO 3166 country code, or a host's own name.
+    pub jurisdiction: String,
+    /// What the row says.
+    pub rule: Rule,
+    /// The row's length, where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Duration>,
+    /// `repair_extension`: how many repairs extend the period (`null`: every one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_repairs: Option<u32>,
+    /// The row applies to goods sold on or after this date.
+    pub from: Day,
+    /// The row applies to goods sold before this date, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Day>,
+    /// The legal reference.
+    pub reference: String,
+}
+
+impl PresetRow {
+    /// Whether the row applies to goods sold on `sold`.
+    pub fn applies(&self, sold: NaiveDate) -> bool {
+        self.from.0 <= sold && self.until.is_none_or(|u| sold < u.0)
+    }
+
+    /// Checks what serde cannot: the rule has the fields it needs. Paths relative to the row.
+    pub fn validate(&self) -> crate::error::Result<()> {
+        use crate::error::Error;
+        let needs_duration = !matches!(self.rule, Rule::OpenPeriod | Rule::ReplacementRestart);
+        if needs_duration && self.duration.is_none() {
+            return Err(Error::invalid(
+                "duration",
+                format!("a `{}` row needs a duration", rule_name(self.rule)),
+            ));
+        }
+        if self.max_repairs.is_some() && self.rule != Rule::RepairExtension {
+            return Err(Error::invalid(
+                "max_repairs",
+                "only a `repair_extension` row has max_repairs",
+            ));
+        }
+        if self.until.is_some_and(|u| u.0 <= self.from.0) {
+            return Err(Error::invalid("until", "`until` must be after `from`"));
+        }
+        if self.jurisdiction.is_empty() {
+            return Err(Error::invalid("jurisdiction", "the jurisdiction is empty"));
+        }
+        Ok(())
+    }
+}
+
+/// The wire name of a rule.
+pub fn rule_name(r: Rule) -> &'static str {
+    match r {
+        Rule::Period => "period",
+        Rule::OpenPeriod => "open_period",
+        Rule::Burden => "burden",
+        Rule::SecondHandBurden => "second_hand_burden",
+        Rule::SecondHandFloor => "second_hand_floor",
+        Rule::RepairExtension => "repair_extension",
+        Rule::ReplacementRestart => "replacement_restart",
+        Rule::ReturnedGrace => "returned_grace",
+    }
+}
+
+/// The name people read for a jurisdiction code (`PT` → `Portugal`); the code otherwise.
+pub fn jurisdiction_name(code: &str) -> &str {
+    match code {
+        "EU" => "EU",
+        "ES" => "Spain",
+        "PT" => "Portugal",
+        "FR" => "France",
+        "DE" => "Germany",
+        "SE" => "Sweden",
+        "UK" => "United Kingdom",
+        "NL" => "Netherlands",
+        other => other,
+    }
+}
+
+const EU_DIRECTIVE_FROM: (i32, u32, u32) = (2022, 1, 1);
+const RIGHT_TO_REPAIR_FROM: (i32, u32, u32) = (2026, 7, 31);
+const ART_10_2A: &str =
+    "Directive (EU) 2019/771, Art. 10(2a), inserted by Directive (EU) 2024/1799 (right to repair)";
+
+type RawRow = (
+    &'static str,
+    Rule,
+    Option<(u32, Unit)>,
+    Option<u32>,
+    (i32, u32, u32),
+    &'static str,
+);
+
+/// The built-in rows. EU member states' tables repeat the Art. 10(2a) row: the directive's
+/// minimum binds every member state for goods sold from 31 July 2026.
+const RAW: &[RawRow] = &[
+    ("EU", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 10(1)"),
+    ("EU", Rule::Burden, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 11(1)"),
+    ("EU", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 10(6)"),
+    ("EU", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("ES", Rule::Period, Some((3, Unit::Years)), None, EU_DIRECTIVE_FROM, "Real Decreto Legislativo 1/2007 (TRLGDCU), art. 120.1, as amended by Real Decreto-ley 7/2021"),
+    ("ES", Rule::Burden, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 121"),
+    ("ES", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 120.1, second paragraph"),
+    ("ES", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("PT", Rule::Period, Some((3, Unit::Years)), None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 12.º, n.º 1"),
+    ("PT", Rule::Burden, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 13.º, n.º 1"),
+    ("PT", Rule::RepairExtension, Some((6, Unit::Months)), Some(4), EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 18.º, n.º 4"),
+    ("PT", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("FR", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-3"),
+    ("FR", Rule::Burden, Some((24, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
+    ("FR", Rule::SecondHandBurden, Some((12, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
+    ("FR", Rule::RepairExtension, Some((6, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, first paragraph"),
+    ("FR", Rule::ReplacementRestart, None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, second paragraph"),
+    ("FR", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("DE", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 438(1) Nr. 3"),
+    ("DE", Rule::Burden, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 477(1)"),
+    ("DE", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 476(2)"),
+    ("DE", Rule::ReturnedGrace, Some((2, Unit::Months)), None, EU_DIRECTIVE_FROM, "BGB § 475e(4)"),
+    ("DE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("SE", Rule::Period, Some((3, Unit::Years)), None, (2022, 5, 1), "Konsumentköplag (2022:260): complaint within three years of receipt"),
+    ("SE", Rule::Burden, Some((2, Unit::Years)), None, (2022, 5, 1), "Konsumentköplag (2022:260): defect within two years presumed at delivery"),
+    ("SE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("UK", Rule::OpenPeriod, Some((6, Unit::Years)), None, (2015, 10, 1), "Consumer Rights Act 2015, ss. 9-10 and 19; Limitation Act 1980, s. 5 (England and Wales)"),
+    ("UK", Rule::Burden, Some((6, Unit::Months)), None, (2015, 10, 1), "Consumer Rights Act 2015, s. 19(14)-(15)"),
+    ("NL", Rule::OpenPeriod, None, None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:17"),
+    ("NL", Rule::Burden, Some((12, Unit::Months)), None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:18(2)"),
+    ("NL", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+];
+
+fn date((y, m, d): (i32, u32, u32)) -> Day {
+    Day(NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN))
+}
+
+/// The built-in statutory table.
+pub fn builtin() -> &'static [PresetRow] {
+    static ROWS: OnceLock<Vec<PresetRow>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        RAW.iter()
+            .map(|&(j, rule, d, max, from, reference)| PresetRow {
+                jurisdiction: j.to_string(),
+                rule,
+                duration: d.map(|(v, u)| Duration::new(v, u)),
+                max_repairs: max,
+                from: date(from),
+                until: None,
+                reference: reference.to_string(),
+            })
+            .collect()
+    })
+}
+
+/// The table a request sees: the built-in rows, where every jurisdiction named in `overrides`
+/// has only the host's rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Presets<'a> {
+    overrides: &'a [PresetRow],
+}
+
+impl<'a> Presets<'a> {
+    /// The built-in table with `overrides` replacing the jurisdictions they name.
+    pub fn new(overrides: &'a [PresetRow]) -> Self {
+        Presets { overrides }
+    }
+
+    fn overridden(&self, jurisdiction: &str) -> bool {
+        self.overrides
+            .iter()
+            .any(|r| r.jurisdiction == jurisdiction)
+    }
+
+    /// Every row of `jurisdiction`.
+    pub fn rows(&self, jurisdiction: &'a str) -> impl Iterator<Item = &'a PresetRow> + 'a {
+        let source: &'a [PresetRow] = if self.overridden(jurisdiction) {
+            self.overrides
+        } else {
+            builtin()
+        };
+        source
+            .iter()
+            .filter(move |r| r.jurisdiction == jurisdiction)
+    }
+
+    /// Whether the table knows `jurisdiction`.
+    pub fn knows(&self, jurisdiction: &str) -> bool {
+        self.overridden(jurisdiction) || builtin().iter().any(|r| r.jurisdiction == jurisdiction)
+    }
+
+    /// The row of `rule` in force for goods sold on `sold`: the one with the latest `from`.
+    pub fn in_force(
+        &self,
+        jurisdiction: &'a str,
+        rule: Rule,
+        sold: NaiveDate,
+    ) -> Option<&'a PresetRow> {
+        self.rows(jurisdiction)
+            .filter(|r| r.rule == rule && r.applies(sold))
+            .max_by_key(|r| r.from)
+    }
+
+    /// Every row of `rule` in force for goods sold on `sold`.
+    pub fn all_in_force(
+        &self,
+        jurisdiction: &'a str,
+        rule: Rule,
+        sold: NaiveDate,
+    ) -> impl Iterator<Item = &'a PresetRow> + 'a {
+        self.rows(jurisdiction)
+            .filter(move |r| r.rule == rule && r.applies(sold))
+    }
+
+    /// Every jurisdiction the table knows, built-in first then the host's, each once.
+    pub fn jurisdictions(&self) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        for r in builtin().iter().chain(self.overrides) {
+            if !out.contains(&r.jurisdiction.as_str()) {
+                out.push(&r.jurisdiction);
+            }
+        }
+        out
+    }
+}
