@@ -579,6 +579,8 @@ def add(vec, ok, err, timefns):
     sc_err("commercial_with_jurisdiction", item([mfr(jurisdiction="PT")], [SOLD]), "item.warranties[0].jurisdiction")
     sc_err("duplicate_layer_id", item([mfr(), mfr()], [SOLD]), "item.warranties[1].id")
     sc_err("after_unknown_layer", item([mfr(starts_on={"after": "NOPE"})], [SOLD]), "item.warranties[0].starts_on.after")
+    sc_err("after_the_legal_guarantee", item([legal("PT"), dict(plan, starts_on={"after": "legal"})], [SOLD]),
+           "item.warranties[1].starts_on.after")
     sc_err("after_cycle", item([mfr(starts_on={"after": "PLAN"}), dict(plan, starts_on={"after": "MFR"})], [SOLD]),
            "item.warranties[0].starts_on")
     sc_err("under_unknown_layer", item([mfr()], [SOLD, ev("repaired", "2027-01-01T10:00:00Z", under="NOPE")]),

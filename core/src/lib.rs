@@ -46,6 +46,8 @@ mod tz;
 pub mod testing;
 #[cfg(feature = "testing")]
 pub mod testing_claims;
+#[cfg(feature = "testing")]
+pub mod testing_stack;
 
 pub use catalog::{Catalog, Item, Resolution};
 pub use claims::{

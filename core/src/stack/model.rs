@@ -81,6 +81,22 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event of `kind` at `at` with no other field.
+    pub fn at(kind: EventKind, at: Instant) -> Self {
+        Event {
+            event: kind,
+            at,
+            under: None,
+            returned_at: None,
+            requested_at: None,
+            instead_of_repair: false,
+            reason: None,
+            layer: None,
+            component: None,
+            to: None,
+        }
+    }
+
     pub(super) fn order(&self, other: &Event) -> Ordering {
         (self.at, self.event)
             .cmp(&(other.at, other.event))

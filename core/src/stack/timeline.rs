@@ -466,11 +466,22 @@ fn validate(item: &StackItem, presets: &Presets<'_>) -> Result<()> {
                 .ok_or_else(|| Error::invalid(at("terms"), "missing field `terms`"))?;
             terms.validate().map_err(|e| e.within(&at("terms")))?;
             if let Some(StartsOn::After(id)) = &l.starts_on {
-                if id == &l.id || !item.warranties.iter().any(|o| &o.id == id) {
-                    return Err(Error::invalid(
-                        at("starts_on.after"),
-                        format!("`{id}` is not another layer of this item"),
-                    ));
+                match item.warranties.iter().find(|o| &o.id == id) {
+                    Some(o) if o.id != l.id && o.kind != LayerKind::Statutory => {}
+                    Some(o) if o.kind == LayerKind::Statutory => {
+                        return Err(Error::invalid(
+                            at("starts_on.after"),
+                            format!(
+                                "`{id}` is the legal guarantee, which runs beside commercial layers: start after a commercial layer"
+                            ),
+                        ))
+                    }
+                    _ => {
+                        return Err(Error::invalid(
+                            at("starts_on.after"),
+                            format!("`{id}` is not another layer of this item"),
+                        ))
+                    }
                 }
             }
         }
