@@ -97,6 +97,18 @@ fn bench_call(c: &mut Criterion) {
             out.len()
         })
     });
+    g.bench_function("call_stack_coverage_tv_lisbon", |b| {
+        b.iter(|| warranty_core::call(black_box(warranty_benches::STACK_REQUEST)))
+    });
+    let expiring: Vec<String> = (0..1024).map(warranty_benches::expiring_request).collect();
+    g.bench_function("engine_expiring_one_item", |b| {
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            out.clear();
+            engine.call_to(black_box(&expiring[k]), &mut out);
+            out.len()
+        })
+    });
     g.finish();
     let mut g = c.benchmark_group("load");
     g.sample_size(20);

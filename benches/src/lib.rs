@@ -88,3 +88,27 @@ pub fn claim_request(n: usize) -> String {
     })
     .to_string()
 }
+
+/// An `expiring` request for one item `k` (the batch form: one line per item): sold on one of
+/// 730 days, a Portuguese legal guarantee and a 1-year manufacturer warranty, asked which
+/// layers end within 30 days of 2027-06-01.
+pub fn expiring_request(k: usize) -> String {
+    let day = k % 730;
+    let sold = chrono::NaiveDate::from_ymd_opt(2025, 6, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(day as u64)))
+        .unwrap_or_default();
+    format!(
+        concat!(
+            r#"{{"op":"expiring","as_of":"2027-06-01T09:00:00+01:00","within":{{"value":30,"unit":"days"}},"#,
+            r#""items":[{{"id":"IT-{k}","events":[{{"event":"sold","at":"{sold}T10:00:00+01:00"}}],"#,
+            r#""warranties":[{{"id":"legal","kind":"statutory","jurisdiction":"PT"}},"#,
+            r#"{{"id":"MFR","kind":"manufacturer","terms":{{"id":"TV-1Y","duration":{{"value":1,"unit":"years"}}}}}}]}}]}}"#
+        ),
+        k = k,
+        sold = sold.format("%Y-%m-%d"),
+    )
+}
+
+/// A `stack_coverage` request: a TV sold in Lisbon, repaired twice under the legal guarantee,
+/// failing after its manufacturer warranty ended (the demo's case).
+pub const STACK_REQUEST: &str = include_str!("../../examples/stacks/tv-lisbon.json");
