@@ -64,7 +64,9 @@ conformance: build
 	  || { echo "examples/claims/validate-tractor.json is no longer accepted"; exit 1; }
 	@$(WTY) demo | grep -q 'delivered 1, pending 0, dead-lettered 0, attempts 2, success rate 1.0000' \
 	  || { echo "wty demo: the sync section no longer delivers the registration"; exit 1; }
-	@echo "examples: the bundled claim is accepted and the demo runs (sync section delivered)"
+	@$(WTY) demo | grep -q 'Covered by the legal guarantee (Portugal) until 3 Sep 2030, seller' \
+	  || { echo "wty demo: the coverage-stack section no longer answers with the legal guarantee"; exit 1; }
+	@echo "examples: the bundled claim is accepted and the demo runs (sync section delivered, stack answered)"
 
 ## The npm package (wasm/pkg): cargo → wasm-opt -Oz → wasm-bindgen (the version Cargo.lock
 ## pins). wasm-opt runs before wasm-bindgen: Debian's binaryen mangles the externref table

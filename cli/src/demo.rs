@@ -13,6 +13,7 @@ use warranty_core::Engine;
 const CRM_POLICIES: &str = include_str!("../../examples/crm-com-policies.json");
 const PLANS: &str = include_str!("../../examples/plans.json");
 const CLAIM: &str = include_str!("../../examples/claims/validate-tractor.json");
+const STACK: &str = include_str!("../../examples/stacks/tv-lisbon.json");
 const ZONE: &str = "Europe/Nicosia";
 
 struct Demo<W: Write> {
@@ -239,6 +240,7 @@ fn story<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     }
     claims_desk(d)?;
     sync_desk(d)?;
+    stack_desk(d)?;
     writeln!(
         d.out,
         "\nEvery answer above came from `wty call`'s dispatcher; see docs/protocol.md to ask your own."
@@ -470,5 +472,67 @@ fn sync_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
         t["attempts"],
         t["success_rate"].as_str().unwrap_or("-")
     )?;
+    Ok(())
+}
+
+/// 8. A coverage stack: legal guarantee, manufacturer and component warranties on one TV.
+fn stack_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
+    d.heading(
+        "8. Lisbon: a TV sold 1 Sep 2026, repaired twice under the legal guarantee, fails on 12 Oct 2027 (examples/stacks/tv-lisbon.json)",
+    )?;
+    let request: Value = serde_json::from_str(STACK).unwrap_or(Value::Null);
+    let r = d.ask(request.clone());
+    let res = d.show("Every warranty on the item, for this failure", &r)?;
+    writeln!(
+        d.out,
+        "    answered by: {}, paid by: {}, burden of proof reversed: {}",
+        res["answered_by"].as_str().unwrap_or("nobody"),
+        res["payer"].as_str().unwrap_or("the customer"),
+        res["burden_reversed"]
+    )?;
+    for l in res["layers"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "    [{}] {:<12} {:<13} until {}",
+            l["outcome"].as_str().unwrap_or(""),
+            l["id"].as_str().unwrap_or(""),
+            l["kind"].as_str().unwrap_or(""),
+            l["end"].as_str().unwrap_or("no fixed end")
+        )?;
+        for x in l["extensions"].as_array().cloned().unwrap_or_default() {
+            writeln!(
+                d.out,
+                "        {} on {} → {} ({})",
+                x["rule"].as_str().unwrap_or(""),
+                x["at"].as_str().unwrap_or(""),
+                x["end"].as_str().unwrap_or(""),
+                x["reference"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    let mut panel = request.clone();
+    panel["component"] = json!("panel");
+    let r = d.ask(panel);
+    d.show("The same failure, if it is the panel (a 3-year component warranty)", &r)?;
+    let mut dropped = request.clone();
+    dropped["reason"] = json!("DROP");
+    let r = d.ask(dropped);
+    d.show("The same TV, dropped by the customer", &r)?;
+    let r = d.ask(json!({"op": "expiring", "as_of": "2027-08-10T09:00:00+01:00",
+        "within": {"value": 30, "unit": "days"}, "zone": "Europe/Lisbon", "items": [request["item"]]}));
+    if r["ok"] == json!(true) {
+        writeln!(d.out, "\n  Expiring within 30 days of 10 Aug 2027 (the notice a shop sends)")?;
+        for x in r["result"]["expiring"].as_array().cloned().unwrap_or_default() {
+            writeln!(
+                d.out,
+                "    {} {} ends {} ({} days left; {} pays until then)",
+                x["item"].as_str().unwrap_or(""),
+                x["layer"].as_str().unwrap_or(""),
+                x["end"].as_str().unwrap_or(""),
+                x["remaining_days"],
+                x["payer"].as_str().unwrap_or("")
+            )?;
+        }
+    }
     Ok(())
 }
