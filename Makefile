@@ -15,7 +15,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := target/$(WASM_TARGET)/wasm/warranty_wasm.wasm
 WASM_BG := target/wasm-bindgen
 WASM_PKG := wasm/pkg
-WASM_MAX_GZIP := 410000
+WASM_MAX_GZIP := 470000
 WEB_PORT ?= 8765
 # What rustc emits for wasm32-unknown-unknown (not --all-features: GC types break Node 20).
 WASM_OPT_FEATURES := --enable-reference-types --enable-multivalue --enable-bulk-memory --enable-sign-ext \

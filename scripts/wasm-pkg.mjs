@@ -16,7 +16,8 @@ const api = readFileSync(new URL('api.js', here), 'utf8');
 const names = ['call', 'version', 'Engine', 'WarrantyError', 'expiry', 'coverage', 'replace', 'resolve',
   'plans', 'importCrmCom', 'validateClaim', 'transitionClaim', 'verifyAudit', 'applyPartnerStatus',
   'claimsReport', 'webhookSign', 'webhookVerify', 'cnhClaimBody', 'cnhReadResponse',
-  'productCodeRegistration', 'warrantyLifePlans', 'crmInstalledItemCoverage'];
+  'productCodeRegistration', 'warrantyLifePlans', 'crmInstalledItemCoverage', 'stackCoverage', 'expiring',
+  'statutoryPresets'];
 
 const a = readFileSync(join(nodeOut, 'warranty_wasm_bg.wasm'));
 const b = readFileSync(join(webOut, 'warranty_wasm_bg.wasm'));

@@ -513,7 +513,10 @@ fn stack_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     let mut panel = request.clone();
     panel["component"] = json!("panel");
     let r = d.ask(panel);
-    d.show("The same failure, if it is the panel (a 3-year component warranty)", &r)?;
+    d.show(
+        "The same failure, if it is the panel (a 3-year component warranty)",
+        &r,
+    )?;
     let mut dropped = request.clone();
     dropped["reason"] = json!("DROP");
     let r = d.ask(dropped);
@@ -521,8 +524,15 @@ fn stack_desk<W: Write>(d: &mut Demo<W>) -> io::Result<()> {
     let r = d.ask(json!({"op": "expiring", "as_of": "2027-08-10T09:00:00+01:00",
         "within": {"value": 30, "unit": "days"}, "zone": "Europe/Lisbon", "items": [request["item"]]}));
     if r["ok"] == json!(true) {
-        writeln!(d.out, "\n  Expiring within 30 days of 10 Aug 2027 (the notice a shop sends)")?;
-        for x in r["result"]["expiring"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            d.out,
+            "\n  Expiring within 30 days of 10 Aug 2027 (the notice a shop sends)"
+        )?;
+        for x in r["result"]["expiring"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             writeln!(
                 d.out,
                 "    {} {} ends {} ({} days left; {} pays until then)",

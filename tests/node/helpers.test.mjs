@@ -210,3 +210,33 @@ test('warrantyLifePlans feeds plans: a web shop offers the plans its Warranty Li
   assert.equal(offer.plans[0].plan, 'EXT-3Y');
   assert.equal(offer.plans[0].eligible, true);
 });
+
+test('stackCoverage: the Lisbon TV repaired twice is answered by the legal guarantee, at the seller\'s cost', () => {
+  const { op, ...request } = example('stacks/tv-lisbon.json');
+  assert.equal(op, 'stack_coverage');
+  const r = w.stackCoverage(request);
+  assert.equal(r.outcome, 'covered');
+  assert.equal(r.answered_by, 'legal-PT');
+  assert.equal(r.payer, 'seller');
+  assert.equal(r.burden_reversed, true);
+  const mfr = r.layers.find((l) => l.id === 'MFR-1Y');
+  assert.equal(mfr.outcome, 'not_covered');
+  assert.ok(mfr.codes.includes('EXPIRED'));
+  assert.match(r.message, /legal guarantee \(Portugal\)/);
+  // A repair recorded under a layer the item does not have is refused at its path.
+  const bad = structuredClone(request);
+  bad.item.events[2].under = 'NOPE';
+  assert.throws(() => w.stackCoverage(bad), (e) => e instanceof w.WarrantyError && e.path === 'item.events[2].under');
+});
+
+test('expiring and statutoryPresets: the 30-day notice and the preset table', () => {
+  const { item } = example('stacks/tv-lisbon.json');
+  const soon = w.expiring({ as_of: '2027-08-10T09:00:00+01:00', within: { value: 30, unit: 'days' },
+    zone: 'Europe/Lisbon', items: [item] });
+  assert.equal(soon.count, soon.expiring.length);
+  assert.deepEqual(soon.expiring.map((x) => x.layer), ['MFR-1Y']);
+  const pt = w.statutoryPresets({ jurisdiction: 'PT' });
+  assert.deepEqual(pt.jurisdictions, ['PT']);
+  assert.ok(pt.rows.every((row) => row.jurisdiction === 'PT' && row.reference.length > 0));
+  assert.ok(w.statutoryPresets().rows.length > pt.rows.length);
+});

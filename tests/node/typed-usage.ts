@@ -3,6 +3,7 @@
 import w, {
   coverage, Engine, WarrantyError, validateClaim, transitionClaim, type Policy, type CoverageResult,
   type ValidateClaimResult, type Claim, webhookVerify, type MessageState, type Persist, type WebhookVerdict,
+  stackCoverage, expiring, type StackItem, type StackCoverageResult, type Payer,
 } from '../../wasm/pkg/index.mjs';
 
 const policy: Policy = { id: 'TV-2Y', duration: { value: 2, unit: 'years' }, reasons: [{ id: 'DEFECT', provides_coverage: true }] };
@@ -56,4 +57,16 @@ sync.free();
 // @ts-expect-error: an outbox needs a name
 sync.outboxSnapshot({});
 
-void days; void outcome; void count; void hash; void bad; void rng; void stored; void verdict;
+const tv: StackItem = {
+  id: 'TV-1', events: [{ event: 'delivered', at: '2026-09-03T10:00:00+01:00' }],
+  warranties: [{ id: 'legal-PT', kind: 'statutory', jurisdiction: 'PT' },
+    { id: 'MFR', kind: 'manufacturer', starts_on: 'delivered', terms: policy }],
+};
+const stacked: StackCoverageResult = stackCoverage({ item: tv, failure_at: '2027-10-12T15:00:00+01:00', reason: 'DEFECT' });
+const payer: Payer | null = stacked.payer;
+const ends: string[] = expiring({ as_of: '2027-08-10T09:00:00+01:00', within: { value: 30, unit: 'days' }, items: [tv] })
+  .expiring.map((x) => x.end);
+// @ts-expect-error: "bought" is not an event of an item
+stackCoverage({ item: { id: 'x', events: [{ event: 'bought', at: '' }] }, failure_at: '' });
+
+void days; void outcome; void payer; void ends; void count; void hash; void bad; void rng; void stored; void verdict;

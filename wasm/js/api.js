@@ -141,5 +141,8 @@ function makeApi(raw) {
     productCodeRegistration: oneShot('product_code_registration'),
     warrantyLifePlans: oneShot('warranty_life_plans'),
     crmInstalledItemCoverage: oneShot('crm_installed_item_coverage'),
+    stackCoverage: oneShot('stack_coverage'),
+    expiring: oneShot('expiring'),
+    statutoryPresets: (args = {}) => request(raw.call, 'statutory_presets', args),
   };
 }

@@ -67,7 +67,11 @@ export type Outcome = "covered" | "not_covered" | "needs_review";
 export type CoverageCode =
   | "NOT_UNDER_WARRANTY" | "NOT_STARTED" | "EXPIRED" | "USAGE_LIMIT_EXCEEDED" | "USAGE_UNKNOWN"
   | "REASON_NOT_SUPPORTED" | "REASON_EXCLUDED" | "REASON_UNDECIDED" | "REPLACEMENT_NOT_COVERED"
-  | "NO_POLICY_MATCH";
+  | "NO_POLICY_MATCH"
+  // coverage stacks (docs/stacks.md)
+  | "START_EVENT_MISSING" | "NO_STATUTORY_RULE" | "ATTACHED_AFTER_FAILURE" | "VOIDED" | "TRANSFERRED"
+  | "COMPONENT_NOT_IN_SCOPE" | "COMPONENT_UNKNOWN" | "NOT_A_LACK_OF_CONFORMITY" | "REPAIRED_DEFECT_ONLY"
+  | "BURDEN_ON_CONSUMER" | "NO_FIXED_PERIOD";
 
 // --- expiry -----------------------------------------------------------------------------------
 export interface ExpiryRequest { start: Instant; duration: Duration; expiry?: ExpiryMode; zone?: Zone }
@@ -352,6 +356,72 @@ export interface Registration {
 }
 export function productCodeRegistration(request: { registration: Registration; now: Instant; product_warranty?: Duration; zone?: Zone }): { body: Record<string, string>; idempotency_key: string };
 
+// --- coverage stacks (docs/stacks.md) -----------------------------------------------------------
+export type StackEventKind = "sold" | "delivered" | "installed" | "repaired" | "replaced" | "voided" | "transferred";
+export interface StackEvent {
+  event: StackEventKind; at: Instant;
+  /** repaired, replaced: the layer this was a remedy under. */
+  under?: string; returned_at?: Instant;
+  /** replaced */
+  requested_at?: Instant; instead_of_repair?: boolean; reason?: string;
+  /** voided: one commercial layer (absent: all of them). */
+  layer?: string;
+  component?: string; to?: string;
+}
+export type LayerKind = "statutory" | "manufacturer" | "seller" | "extended";
+export type Payer = "seller" | "manufacturer" | "plan_provider";
+export type StartsOn = "sold" | "delivered" | "installed" | { after: string };
+export interface StackLayer {
+  id: string; kind: LayerKind; provider?: string; attached_at?: Instant;
+  /** commercial layers */
+  terms?: Policy; starts_on?: StartsOn; components?: string[]; transferable?: boolean; usage_at_start?: Decimal;
+  /** statutory layers */
+  jurisdiction?: "EU" | "ES" | "PT" | "FR" | "DE" | "SE" | "UK" | "NL" | string;
+  agreed_period?: Duration; excluded_reasons?: string[];
+}
+export interface StackItem {
+  id: string; serial?: string; product?: string; type?: string; brand?: string; family?: string;
+  second_hand?: boolean; events?: StackEvent[]; warranties?: StackLayer[];
+}
+export type PresetRule = "period" | "open_period" | "burden" | "second_hand_burden" | "second_hand_floor"
+  | "repair_extension" | "replacement_restart" | "returned_grace";
+export interface PresetRow {
+  jurisdiction: string; rule: PresetRule; duration?: Duration; max_repairs?: number;
+  /** YYYY-MM-DD: goods sold on or after */
+  from: string; until?: string; reference: string;
+}
+export interface StackCoverageRequest {
+  item: StackItem; failure_at: Instant; reason?: string; component?: string; usage?: Decimal;
+  zone?: Zone; presets?: PresetRow[];
+}
+export interface StackExtension {
+  by: "repaired" | "replaced"; at: Instant; rule: "repair_extension" | "replacement_restart" | "returned_grace";
+  end: Instant; reference: string;
+}
+export interface LayerAnswer {
+  id: string; kind: LayerKind; payer: Payer; provider?: string; jurisdiction?: string;
+  outcome: Outcome; codes: CoverageCode[]; start: Instant | null; end: Instant | null; remaining_days: number | null;
+  grace_end?: Instant; burden_end?: Instant; burden_reversed?: boolean;
+  extensions?: StackExtension[]; references?: string[]; message: string;
+}
+export interface StackCoverageResult {
+  item: string; failure_at: Instant; outcome: Outcome; answered_by: string | null; payer: Payer | null;
+  burden_reversed: boolean; layers: LayerAnswer[]; preset_version: string; message: string;
+}
+export interface ExpiringRequest {
+  as_of: Instant; within: Duration; items: StackItem[]; kinds?: LayerKind[]; zone?: Zone; presets?: PresetRow[];
+}
+export interface ExpiringResult {
+  until: Instant; count: number;
+  expiring: { item: string; layer: string; kind: LayerKind; payer: Payer; end: Instant; remaining_days: number }[];
+}
+/** Every warranty layer of an item, answered for one failure: who covers it first and who pays. */
+export function stackCoverage(request: StackCoverageRequest): StackCoverageResult;
+/** Layers of these items that end within `within` of `as_of`, ordered by end. */
+export function expiring(request: ExpiringRequest): ExpiringResult;
+/** The built-in statutory table (or one jurisdiction's rows). */
+export function statutoryPresets(request?: { jurisdiction?: string }): { version: string; jurisdictions: string[]; rows: PresetRow[] };
+
 /** Named catalogs kept between calls. Use from one place at a time; `free()` when done. */
 export class Engine {
   constructor();
@@ -393,5 +463,6 @@ declare const api: {
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
   crmInstalledItemCoverage: typeof crmInstalledItemCoverage;
+  stackCoverage: typeof stackCoverage; expiring: typeof expiring; statutoryPresets: typeof statutoryPresets;
 };
 export default api;
