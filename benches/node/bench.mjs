@@ -1,4 +1,6 @@
-// `call` in Node through the WASM package (`make bench-wasm`): median over 100,000 calls for a
+// `call` in Node through both WASM modules of the package (`make bench-wasm`): `warranty` (the
+// rules, the core built for size) and `warranty/sync` (the core built for speed). Median over
+// 100,000 calls for a
 // `coverage` request (one-shot `call`, the policy inline) and for a `resolve` against a loaded
 // 10,000-policy catalog (`Engine.call`). The requests are the ones the criterion benchmarks
 // use (benches/data/coverage.json, and gen_ndjson's resolve stream), so the medians compare
@@ -7,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const w = require('../../wasm/pkg');
+const modules = { warranty: require('../../wasm/pkg'), 'warranty/sync': require('../../wasm/pkg/sync.cjs') };
 const N = Number(process.argv[3] || 100000);
 const coverage = readFileSync(new URL('../data/coverage.json', import.meta.url), 'utf8').trim();
 const stream = readFileSync(process.argv[2], 'utf8').trim().split('\n');
@@ -25,9 +27,12 @@ function median(f) {
   return t[N >> 1];
 }
 
-if (!w.call(coverage).startsWith('{"ok":true')) throw new Error('coverage request refused');
-const engine = new w.Engine();
-if (!engine.call(load).startsWith('{"ok":true')) throw new Error('load_catalog refused');
-const cov = median(() => w.call(coverage));
-const res = median((i) => engine.call(resolves[i % resolves.length]));
-console.log(JSON.stringify({ calls: N, coverage_call_median_ns: cov, resolve_engine_call_median_ns: res }));
+for (const [name, w] of Object.entries(modules)) {
+  if (!w.call(coverage).startsWith('{"ok":true')) throw new Error('coverage request refused');
+  const engine = new w.Engine();
+  if (!engine.call(load).startsWith('{"ok":true')) throw new Error('load_catalog refused');
+  const cov = median(() => w.call(coverage));
+  const res = median((i) => engine.call(resolves[i % resolves.length]));
+  engine.free();
+  console.log(JSON.stringify({ module: name, calls: N, coverage_call_median_ns: cov, resolve_engine_call_median_ns: res }));
+}

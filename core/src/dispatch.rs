@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Item};
 use crate::coverage::{self, CoverageQuery, ReplaceQuery, WarrantyRecord};
+#[cfg(feature = "sync")]
 use crate::crm;
 use crate::error::{Error, ErrorCode, Result};
 use crate::plans::{self, Category, Plan, PlanItem};
@@ -20,48 +21,69 @@ use crate::time::{self, human_date, Calendar, Duration, ExpiryMode, Instant, Zon
 /// The protocol version this dispatcher speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Every operation the dispatcher knows, in documentation order.
-pub const OPERATIONS: &[&str] = &[
-    "expiry",
-    "coverage",
-    "replace",
-    "resolve",
-    "plans",
-    "import_crm_com",
-    "load_catalog",
-    "unload_catalog",
-    "list_catalogs",
-    "version",
-    "validate_claim",
-    "transition_claim",
-    "verify_audit",
-    "apply_partner_status",
-    "claims_report",
-    "outbox_create",
-    "outbox_enqueue",
-    "outbox_poll_transmit",
-    "outbox_handle_response",
-    "outbox_transport_error",
-    "outbox_poll_timeout",
-    "outbox_poll_event",
-    "outbox_snapshot",
-    "outbox_restore",
-    "outbox_report",
-    "outbox_prune",
-    "outbox_drop",
-    "webhook_sign",
-    "webhook_verify",
-    "activate_sale",
-    "claim_changed",
-    "cnh_claim_body",
-    "cnh_read_response",
-    "product_code_registration",
-    "warranty_life_plans",
-    "crm_installed_item_coverage",
-    "stack_coverage",
-    "expiring",
-    "statutory_presets",
-];
+/// Declares the operation lists once: the rules (always built) and the sync layer's
+/// (partner adapters and outboxes, built with the `sync` feature).
+macro_rules! operations {
+    (rules: [$($rules:literal),* $(,)?], sync: [$($sync:literal),* $(,)?] $(,)?) => {
+        /// Every operation this build's dispatcher knows, in documentation order.
+        #[cfg(feature = "sync")]
+        pub const OPERATIONS: &[&str] = &[$($rules,)* $($sync,)*];
+        /// Every operation this build's dispatcher knows, in documentation order (a build
+        /// without the `sync` feature: the rules only).
+        #[cfg(not(feature = "sync"))]
+        pub const OPERATIONS: &[&str] = &[$($rules,)*];
+        /// The operations of the sync layer, known by name in every build: a build without
+        /// the `sync` feature (the `warranty` npm module) answers them with an `UNKNOWN_OP`
+        /// that names the module that has them.
+        pub const SYNC_OPERATIONS: &[&str] = &[$($sync,)*];
+    };
+}
+
+operations! {
+    rules: [
+        "expiry",
+        "coverage",
+        "replace",
+        "resolve",
+        "plans",
+        "load_catalog",
+        "unload_catalog",
+        "list_catalogs",
+        "version",
+        "validate_claim",
+        "transition_claim",
+        "verify_audit",
+        "apply_partner_status",
+        "claims_report",
+        "stack_coverage",
+        "expiring",
+        "statutory_presets",
+    ],
+    sync: [
+        "import_crm_com",
+        "outbox_create",
+        "outbox_enqueue",
+        "outbox_poll_transmit",
+        "outbox_handle_response",
+        "outbox_transport_error",
+        "outbox_poll_timeout",
+        "outbox_poll_event",
+        "outbox_snapshot",
+        "outbox_restore",
+        "outbox_report",
+        "outbox_prune",
+        "outbox_drop",
+        "webhook_sign",
+        "webhook_verify",
+        "activate_sale",
+        "claim_changed",
+        "cnh_claim_body",
+        "cnh_read_response",
+        "product_code_registration",
+        "warranty_life_plans",
+        "crm_installed_item_coverage",
+    ],
+}
 
 /// Holds named catalogs, so that hosts load 10,000 policies once and resolve against them by
 /// name, and named outboxes (the sync operations). An engine is used by one thread at a time
@@ -69,6 +91,7 @@ pub const OPERATIONS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Engine {
     catalogs: BTreeMap<String, Catalog>,
+    #[cfg(feature = "sync")]
     outboxes: BTreeMap<String, crate::sync::Outbox>,
 }
 
@@ -188,6 +211,7 @@ impl Engine {
                 ser(out, &self.op_resolve(r)?)
             }
             "plans" => ser(out, &op_plans(parse(request)?)?),
+            #[cfg(feature = "sync")]
             "import_crm_com" => {
                 let r: ImportReq = parse(request)?;
                 ser(out, &self.op_import(r)?)
@@ -247,6 +271,7 @@ impl Engine {
                 ser(out, &crate::report::claims_report(&r.claims)?)
             }
             other => {
+                #[cfg(feature = "sync")]
                 if let Some(answered) = self.sync_op(other, request, out) {
                     return answered;
                 }
@@ -255,6 +280,17 @@ impl Engine {
                 }
                 Err(match serde_json::from_str::<IgnoredAny>(request) {
                     Err(e) => not_json(&e),
+                    Ok(_) if cfg!(not(feature = "sync")) && SYNC_OPERATIONS.contains(&other) => {
+                        Error {
+                            code: ErrorCode::UnknownOp,
+                            path: "op".into(),
+                            message: format!(
+                                "`{other}` is a sync operation, not in this build: use the \
+                                 `warranty/sync` npm module, or build warranty-core with its \
+                                 `sync` feature"
+                            ),
+                        }
+                    }
                     Ok(_) => Error {
                         code: ErrorCode::UnknownOp,
                         path: "op".into(),
@@ -310,6 +346,7 @@ impl Engine {
         Ok(info)
     }
 
+    #[cfg(feature = "sync")]
     fn op_import(&mut self, r: ImportReq) -> Result<ImportResult> {
         let cal = Calendar::Zone(r.zone.0);
         let imp = crm::import(&r.response, "response", cal)?;
@@ -427,41 +464,57 @@ fn peek_op(request: &str) -> Result<String> {
     }
 }
 
+/// Whether serde's message is the one of the sync layer's number-or-text fields.
+fn sync_expecting(msg: &str) -> bool {
+    #[cfg(feature = "sync")]
+    return msg.ends_with(crate::sync::u64_text::EXPECTING);
+    #[cfg(not(feature = "sync"))]
+    return {
+        let _ = msg;
+        false
+    };
+}
+
 /// Second pass: the operation's typed request. A data error is placed by its position in the
 /// document (`jsonpath`): the same first problem and path on every target, with no
 /// path-tracking deserializer (which would double the code of every request type).
 fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
-    crate::strict::from_str::<T>(request).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            return syntax_error(request, &e);
+    crate::strict::from_str::<T>(request).map_err(|e| parse_error(request, &e))
+}
+
+/// The protocol error for serde's error on `request`. Not generic and kept out of line: one
+/// copy for every request type (in WASM, a copy per type cost ~2 KB gzip'd each).
+#[inline(never)]
+fn parse_error(request: &str, e: &serde_json::Error) -> Error {
+    if e.is_syntax() || e.is_eof() {
+        return syntax_error(request, e);
+    }
+    // A data error in a document that is not JSON further on: not JSON wins.
+    if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
+        return not_json(&j);
+    }
+    let msg = clean(e.to_string());
+    let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
+    // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
+    // array or object just after its opening bracket: the value is at fault, not its
+    // first element.
+    if (sync_expecting(&msg)
+        || msg.ends_with(crate::stack::model::STARTS_ON_EXPECTING)
+        || msg.contains(", expected struct "))
+        && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
+    {
+        let before = request.get(..at).unwrap_or_default().trim_end();
+        if before.ends_with(['[', '{']) {
+            at = before.len() - 1;
         }
-        // A data error in a document that is not JSON further on: not JSON wins.
-        if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
-            return not_json(&j);
-        }
-        let msg = clean(e.to_string());
-        let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
-        // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
-        // array or object just after its opening bracket: the value is at fault, not its
-        // first element.
-        if (msg.ends_with(crate::sync::u64_text::EXPECTING)
-            || msg.ends_with(crate::stack::model::STARTS_ON_EXPECTING)
-            || msg.contains(", expected struct "))
-            && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
-        {
-            let before = request.get(..at).unwrap_or_default().trim_end();
-            if before.ends_with(['[', '{']) {
-                at = before.len() - 1;
-            }
-        }
-        let path = crate::jsonpath::path_at(request, at, msg.starts_with("unknown variant"));
-        // serde reports a missing field after its object: name the field itself.
-        let path = match missing_field(&msg) {
-            Some(f) => crate::error::join_path(&path, f),
-            None => path,
-        };
-        Error::invalid(path, msg)
-    })
+    }
+    let path = crate::jsonpath::path_at(request, at, msg.starts_with("unknown variant"));
+    // serde reports a missing field after its object: name the field itself.
+    let path = match missing_field(&msg) {
+        Some(f) => crate::error::join_path(&path, f),
+        None => path,
+    };
+    Error::invalid(path, msg)
 }
 
 /// A syntax error met while reading a request. serde_json also reports a number, boolean,
@@ -678,6 +731,7 @@ fn op_plans(r: PlansReq) -> Result<plans::PlanOffer> {
     plans::eligibility(&r.plans, &r.categories, &r.item, r.sold_at, cal)
 }
 
+#[cfg(feature = "sync")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ImportReq {
@@ -689,6 +743,7 @@ struct ImportReq {
     catalog: Option<String>,
 }
 
+#[cfg(feature = "sync")]
 #[derive(Serialize)]
 struct ImportResult {
     catalog: Option<String>,
@@ -908,6 +963,7 @@ mod path_tests {
             "replace" => same::<ReplaceReq>(req),
             "resolve" => same::<ResolveReq>(req),
             "plans" => same::<PlansReq>(req),
+            #[cfg(feature = "sync")]
             "import_crm_com" => same::<ImportReq>(req),
             "load_catalog" => same::<LoadReq>(req),
             "unload_catalog" => same::<UnloadReq>(req),
@@ -917,8 +973,10 @@ mod path_tests {
             "apply_partner_status" => same::<PartnerReq>(req),
             "claims_report" => same::<ReportReq>(req),
             op if OPERATIONS.contains(&op) && op != "version" && op != "list_catalogs" => {
-                super::stack_ops::check_paths(op, req)
-                    .unwrap_or_else(|| super::sync_ops::check_paths(op, req))
+                let stack = super::stack_ops::check_paths(op, req);
+                #[cfg(feature = "sync")]
+                let stack = stack.or_else(|| Some(super::sync_ops::check_paths(op, req)));
+                stack.unwrap_or_else(|| same::<OpOnly>(req))
             }
             _ => same::<OpOnly>(req),
         }
@@ -1037,7 +1095,50 @@ mod path_tests {
     }
 }
 
+#[cfg(feature = "sync")]
 #[path = "dispatch_sync.rs"]
 mod sync_ops;
 
 mod stack_ops;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod build_tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_named_once_and_the_sync_ones_only_with_the_feature() {
+        let mut all: Vec<&str> = OPERATIONS.to_vec();
+        all.extend(SYNC_OPERATIONS.iter().filter(|op| !OPERATIONS.contains(op)));
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "an operation is listed twice");
+        assert_eq!(
+            SYNC_OPERATIONS.iter().all(|op| OPERATIONS.contains(op)),
+            cfg!(feature = "sync")
+        );
+        assert!(OPERATIONS.contains(&"stack_coverage"));
+    }
+
+    #[test]
+    fn a_sync_operation_answers_by_the_build() {
+        let v: serde_json::Value = serde_json::from_str(&call(
+            r#"{"op":"webhook_sign","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw","id":"m","timestamp":1,"body":"{}"}"#,
+        ))
+        .unwrap();
+        if cfg!(feature = "sync") {
+            assert_eq!(v["ok"], true, "{v}");
+        } else {
+            assert_eq!(v["error"]["code"], "UNKNOWN_OP", "{v}");
+            assert_eq!(v["error"]["path"], "op");
+            let msg = v["error"]["message"].as_str().unwrap();
+            assert!(msg.contains("`warranty/sync`"), "{msg}");
+        }
+        // An operation nobody has lists this build's operations.
+        let v: serde_json::Value = serde_json::from_str(&call(r#"{"op":"nope"}"#)).unwrap();
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("stack_coverage"));
+        assert_eq!(msg.contains("outbox_create"), cfg!(feature = "sync"));
+    }
+}

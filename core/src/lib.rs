@@ -11,6 +11,11 @@
 //! The core never reads the clock, the environment, files or randomness: "now" is always an
 //! argument, and the same request bytes give the same response bytes.
 //!
+//! Features: `sync` (default) builds the sync layer and the partner adapters (`sync`, `crm`)
+//! and their operations; without it the crate is the rules only, and the dispatcher answers a
+//! sync operation with `UNKNOWN_OP` (the `warranty` npm module is built so). `testing` adds
+//! proptest strategies and invariant checks for hosts' testers.
+//!
 //! ```
 //! let response = warranty_core::call(r#"{"op":"expiry","start":"2024-01-31T10:00:00+01:00",
 //!     "duration":{"value":1,"unit":"months"}}"#);
@@ -26,9 +31,11 @@ pub mod catalog;
 pub mod claims;
 pub mod conformance;
 pub mod coverage;
+#[cfg(feature = "sync")]
 pub mod crm;
 pub mod dispatch;
 pub mod error;
+#[cfg(feature = "sync")]
 #[doc(hidden)]
 pub mod fuzz_hooks;
 mod jsonpath;
@@ -38,6 +45,7 @@ pub mod policy;
 pub mod report;
 pub mod stack;
 pub mod strict;
+#[cfg(feature = "sync")]
 pub mod sync;
 pub mod time;
 mod tz;

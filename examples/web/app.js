@@ -1,6 +1,8 @@
 // The shop-assistant page: every answer comes from the warranty WebAssembly module
-// (wasm/pkg/web.js), the same dispatcher as the C library and the CLI.
-import { Engine, coverage, replace, version, WarrantyError } from '../../wasm/pkg/web.js';
+// `warranty/sync` (wasm/pkg/sync-web.js: the catalog comes from a CRM.COM answer, a partner
+// adapter; a page that only checks coverage loads `warranty`, web.js), the same dispatcher as
+// the C library and the CLI.
+import { Engine, coverage, replace, version, WarrantyError } from '../../wasm/pkg/sync-web.js';
 
 const ZONE = 'Europe/Nicosia';
 const PRODUCTS = [

@@ -1,8 +1,10 @@
-// The typed helpers: plain objects in and out, WarrantyError on ok:false, the Engine class.
+// The typed helpers: plain objects in and out, WarrantyError on ok:false, the Engine class;
+// `w` is `warranty/sync` (everything), `rules` the rules module `warranty`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as w from '../../wasm/pkg/index.mjs';
+import * as w from '../../wasm/pkg/sync.mjs';
+import * as rules from '../../wasm/pkg/index.mjs';
 
 const example = (p) => JSON.parse(readFileSync(new URL(`../../examples/${p}`, import.meta.url), 'utf8'));
 const TV = {
@@ -239,4 +241,30 @@ test('expiring and statutoryPresets: the 30-day notice and the preset table', ()
   assert.deepEqual(pt.jurisdictions, ['PT']);
   assert.ok(pt.rows.every((row) => row.jurisdiction === 'PT' && row.reference.length > 0));
   assert.ok(w.statutoryPresets().rows.length > pt.rows.length);
+});
+
+// The helper name of an operation: `stack_coverage` → `stackCoverage`.
+const camel = (op) => op.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+const operations = (m) => JSON.parse(m.call('{"op":"version"}')).result.operations;
+
+test('every operation has a helper, in each module (one-shot or an Engine method)', () => {
+  for (const m of [rules, w]) {
+    const engine = new m.Engine();
+    const missing = operations(m).filter((op) => typeof m[camel(op)] !== 'function' && typeof engine[camel(op)] !== 'function');
+    engine.free();
+    assert.deepEqual(missing, []);
+  }
+});
+
+test('the rules module has the rules only; warranty/sync has them too, with the same answers', () => {
+  const ops = operations(rules);
+  assert.ok(!ops.includes('outbox_create') && !ops.includes('webhook_sign') && !ops.includes('import_crm_com'));
+  assert.ok(ops.every((op) => operations(w).includes(op)));
+  assert.equal(typeof rules.webhookSign, 'undefined');
+  assert.equal(typeof new rules.Engine().outboxCreate, 'undefined');
+  const request = { policy: TV, warranty: { start: '2025-11-28T11:30:00+02:00' }, as_of: '2026-11-20T10:00:00+02:00', reason: 'DEFECT' };
+  assert.deepEqual(rules.coverage(request), w.coverage(request));
+  // A sync operation sent to the rules module says where it is.
+  assert.throws(() => new rules.Engine().request('outbox_create', { outbox: 'pos', seed: 1 }),
+    (e) => e instanceof rules.WarrantyError && e.code === 'UNKNOWN_OP' && e.path === 'op' && /warranty\/sync/.test(e.message));
 });

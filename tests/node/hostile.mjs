@@ -1,12 +1,12 @@
-// Hostile-input run through the WASM module (scripts/hostile-run.sh): the NDJSON file through
-// one Engine's callBatch in chunks of 10,000 lines, responses to stdout, to be byte-compared
+// Hostile-input run through the WASM module `warranty/sync` (scripts/hostile-run.sh): the
+// NDJSON file through one Engine's callBatch in chunks of 10,000 lines, responses to stdout, to be byte-compared
 // with `wty call --ndjson`. usage: node tests/node/hostile.mjs FILE > responses.ndjson
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const w = require('../../wasm/pkg');
+const w = require('../../wasm/pkg/sync.cjs');
 const engine = new w.Engine();
 let chunk = [];
 let requests = 0;

@@ -18,6 +18,10 @@ test('package.json: version of the crate, exports for node and browser, types, f
   assert.equal(pkg.exports['.'].node.require, './index.cjs');
   assert.equal(pkg.exports['.'].node.import, './index.mjs');
   assert.equal(pkg.exports['.'].browser.default, './web.js');
+  assert.equal(pkg.exports['./sync'].node.require, './sync.cjs');
+  assert.equal(pkg.exports['./sync'].node.import, './sync.mjs');
+  assert.equal(pkg.exports['./sync'].browser.default, './sync-web.js');
+  assert.equal(pkg.exports['./sync'].node.types, './sync.d.ts');
   assert.equal(pkg.types, './index.d.ts');
   for (const f of pkg.files) assert.ok(existsSync(join(pkgDir, f)), `${f} is listed but missing`);
 });
@@ -37,7 +41,11 @@ test('require and import by package name go through the exports map', () => {
     writeFileSync(join(dir, 'b.mjs'),
       "import w, { version, Engine } from 'warranty'; const e = new Engine(); e.free(); console.log(version() === w.version() ? version() : 'mismatch');\n");
     writeFileSync(join(dir, 'c.cjs'), "import('warranty').then((w) => console.log(w.version()));\n");
-    for (const f of ['a.cjs', 'b.mjs', 'c.cjs']) {
+    writeFileSync(join(dir, 'd.cjs'),
+      "const s = require('warranty/sync'); const e = new s.Engine(); e.outboxCreate({ outbox: 'o', seed: 1 }); e.free(); console.log(s.version());\n");
+    writeFileSync(join(dir, 'e.mjs'),
+      "import { webhookSign, version } from 'warranty/sync'; import { coverage } from 'warranty'; console.log(typeof webhookSign === 'function' && typeof coverage === 'function' ? version() : 'missing');\n");
+    for (const f of ['a.cjs', 'b.mjs', 'c.cjs', 'd.cjs', 'e.mjs']) {
       assert.equal(execFileSync(process.execPath, [join(dir, f)], { cwd: dir }).toString().trim(), pkg.version, f);
     }
   } finally {

@@ -1,10 +1,14 @@
-// Compiled by `tsc --noEmit` in `make test`: the declarations in wasm/pkg/index.d.ts must
+// Compiled by `tsc --noEmit` in `make test`: the declarations in wasm/pkg/{index,sync}.d.ts must
 // accept real usage and reject wrong shapes (the @ts-expect-error lines).
 import w, {
   coverage, Engine, WarrantyError, validateClaim, transitionClaim, type Policy, type CoverageResult,
-  type ValidateClaimResult, type Claim, webhookVerify, type MessageState, type Persist, type WebhookVerdict,
+  type ValidateClaimResult, type Claim,
   stackCoverage, expiring, type StackItem, type StackCoverageResult, type Payer,
 } from '../../wasm/pkg/index.mjs';
+import sync, {
+  Engine as SyncEngine, webhookVerify, type MessageState, type Persist, type WebhookVerdict,
+  coverage as syncCoverage, type CoverageResult as SyncCoverageResult,
+} from '../../wasm/pkg/sync.mjs';
 
 const policy: Policy = { id: 'TV-2Y', duration: { value: 2, unit: 'years' }, reasons: [{ id: 'DEFECT', provides_coverage: true }] };
 const c: CoverageResult = coverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' }, as_of: '2026-11-20T10:00:00+02:00', reason: 'DEFECT' });
@@ -42,20 +46,29 @@ coverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' } });
 // @ts-expect-error: sales staff is a role, "clerk" is not
 transitionClaim({ state: { claim: 'D', status: 'draft' }, action: 'submit', actor: { id: 'c', role: 'clerk' }, at: '' });
 
-const sync = new Engine();
-const made = sync.outboxCreate({ outbox: 'pos', seed: 7 });
+const outboxes = new SyncEngine();
+const made = outboxes.outboxCreate({ outbox: 'pos', seed: 7 });
 const rng: string = made.header.rng;
-const polled = sync.outboxPollTransmit({ outbox: 'pos', now: '2026-11-22T10:00:00Z' });
+const polled = outboxes.outboxPollTransmit({ outbox: 'pos', now: '2026-11-22T10:00:00Z' });
 if (polled.transmit) {
-  const answered = sync.outboxHandleResponse({ outbox: 'pos', id: polled.transmit.id, status: 200, now: '2026-11-22T10:00:01Z' });
+  const answered = outboxes.outboxHandleResponse({ outbox: 'pos', id: polled.transmit.id, status: 200, now: '2026-11-22T10:00:01Z' });
   const state: MessageState = answered.message.state;
   void state;
 }
 const stored: Persist = polled.persist;
 const verdict: WebhookVerdict = webhookVerify({ secret: 's', headers: {}, body: '', now: '2026-11-22T10:00:00Z' });
-sync.free();
+outboxes.free();
 // @ts-expect-error: an outbox needs a name
-sync.outboxSnapshot({});
+outboxes.outboxSnapshot({});
+// warranty/sync has the rules too, with the same types; its engine still loads catalogs.
+const same: SyncCoverageResult = syncCoverage({ policy, warranty: { start: '2025-11-28T11:30:00+02:00' }, as_of: '2026-11-20T10:00:00+02:00' });
+const viaSync: CoverageResult = same;
+outboxes.loadCatalog('store', [policy]);
+sync.webhookSign({ secret: 's', id: 'm', timestamp: 1, body: '' });
+// @ts-expect-error: the rules module's engine has no outboxes
+new Engine().outboxCreate({ outbox: 'pos', seed: 7 });
+// @ts-expect-error: the rules module has no webhooks
+w.webhookSign({ secret: 's', id: 'm', timestamp: 1, body: '' });
 
 const tv: StackItem = {
   id: 'TV-1', events: [{ event: 'delivered', at: '2026-09-03T10:00:00+01:00' }],
@@ -69,4 +82,4 @@ const ends: string[] = expiring({ as_of: '2027-08-10T09:00:00+01:00', within: { 
 // @ts-expect-error: "bought" is not an event of an item
 stackCoverage({ item: { id: 'x', events: [{ event: 'bought', at: '' }] }, failure_at: '' });
 
-void days; void outcome; void payer; void ends; void count; void hash; void bad; void rng; void stored; void verdict;
+void days; void outcome; void payer; void ends; void viaSync; void count; void hash; void bad; void rng; void stored; void verdict;

@@ -1,6 +1,7 @@
 // The JavaScript face of the package, shared by the Node (CommonJS) and browser (ES module)
-// entries: scripts/wasm-pkg.mjs wraps this file for each. `raw` is the wasm-bindgen glue
-// (`call`, `version`, `Engine`).
+// entries of both modules: scripts/wasm-pkg.mjs wraps this file for each. `raw` is the
+// wasm-bindgen glue (`call`, `version`, `Engine`) of the rules module (`warranty`,
+// `withSync` false) or of the whole library (`warranty/sync`, `withSync` true).
 
 /** Thrown by the typed helpers when the library answers `ok:false`. */
 class WarrantyError extends Error {
@@ -14,7 +15,7 @@ class WarrantyError extends Error {
   }
 }
 
-function makeApi(raw) {
+function makeApi(raw, withSync) {
   const unwrap = (text) => {
     const response = JSON.parse(text);
     if (response.ok) return response.result;
@@ -60,6 +61,40 @@ function makeApi(raw) {
     resolve(args) {
       return this.request('resolve', args);
     }
+    free() {
+      if (this._engine) {
+        this._engine.free();
+        this._engine = undefined;
+      }
+    }
+  }
+  if (typeof Symbol.dispose === 'symbol') {
+    Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+  }
+
+  const rules = {
+    call: (requestJson) => raw.call(requestJson),
+    version: () => raw.version(),
+    Engine,
+    WarrantyError,
+    expiry: oneShot('expiry'),
+    coverage: oneShot('coverage'),
+    replace: oneShot('replace'),
+    resolve: oneShot('resolve'),
+    plans: oneShot('plans'),
+    validateClaim: oneShot('validate_claim'),
+    transitionClaim: oneShot('transition_claim'),
+    verifyAudit: oneShot('verify_audit'),
+    applyPartnerStatus: oneShot('apply_partner_status'),
+    claimsReport: oneShot('claims_report'),
+    stackCoverage: oneShot('stack_coverage'),
+    expiring: oneShot('expiring'),
+    statutoryPresets: (args = {}) => request(raw.call, 'statutory_presets', args),
+  };
+  if (!withSync) return rules;
+
+  /** The rules engine plus named outboxes (docs/sync.md). */
+  class SyncEngine extends Engine {
     importCrmCom(args) {
       return this.request('import_crm_com', args);
     }
@@ -107,33 +142,11 @@ function makeApi(raw) {
     claimChanged(args) {
       return this.request('claim_changed', args);
     }
-    free() {
-      if (this._engine) {
-        this._engine.free();
-        this._engine = undefined;
-      }
-    }
   }
-  if (typeof Symbol.dispose === 'symbol') {
-    Engine.prototype[Symbol.dispose] = Engine.prototype.free;
-  }
-
   return {
-    call: (requestJson) => raw.call(requestJson),
-    version: () => raw.version(),
-    Engine,
-    WarrantyError,
-    expiry: oneShot('expiry'),
-    coverage: oneShot('coverage'),
-    replace: oneShot('replace'),
-    resolve: oneShot('resolve'),
-    plans: oneShot('plans'),
+    ...rules,
+    Engine: SyncEngine,
     importCrmCom: oneShot('import_crm_com'),
-    validateClaim: oneShot('validate_claim'),
-    transitionClaim: oneShot('transition_claim'),
-    verifyAudit: oneShot('verify_audit'),
-    applyPartnerStatus: oneShot('apply_partner_status'),
-    claimsReport: oneShot('claims_report'),
     webhookSign: oneShot('webhook_sign'),
     webhookVerify: oneShot('webhook_verify'),
     cnhClaimBody: oneShot('cnh_claim_body'),
@@ -141,8 +154,5 @@ function makeApi(raw) {
     productCodeRegistration: oneShot('product_code_registration'),
     warrantyLifePlans: oneShot('warranty_life_plans'),
     crmInstalledItemCoverage: oneShot('crm_installed_item_coverage'),
-    stackCoverage: oneShot('stack_coverage'),
-    expiring: oneShot('expiring'),
-    statutoryPresets: (args = {}) => request(raw.call, 'statutory_presets', args),
   };
 }

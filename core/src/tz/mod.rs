@@ -218,6 +218,7 @@ impl Tz {
 }
 
 /// Decodes one record as the zone loader does, for the fuzzer: whether it decodes.
+#[cfg(feature = "sync")]
 pub(crate) fn decode_record(bytes: &[u8]) -> bool {
     decode(bytes).is_some()
 }

@@ -1,0 +1,157 @@
+// TypeScript declarations of the `warranty/sync` npm module: everything `warranty` has
+// (re-exported from it) plus the sync layer (outboxes, webhooks, partner adapters). Maintained
+// by hand next to docs/protocol.md and docs/sync.md; checked by `tsc --noEmit` in `make test`.
+// `./index.js` is rewritten per entry by scripts/wasm-pkg.mjs (index.mjs, web.js).
+import type {
+  Instant, Decimal, Zone, Duration, Item, Policy, WarrantyRecord, ResolveResult, Claim, ClaimStatus,
+  TransitionClaimResult,
+} from './index.js';
+import { Engine as RulesEngine, call, version, WarrantyError, expiry, coverage, replace, resolve, plans,
+  validateClaim, transitionClaim, verifyAudit, applyPartnerStatus, claimsReport, stackCoverage, expiring,
+  statutoryPresets } from './index.js';
+export * from './index.js';
+
+// --- CRM.COM catalogs ---------------------------------------------------------------------------
+export interface ImportCrmComRequest { response: unknown; zone: Zone; catalog?: string }
+export interface ImportCrmComResult { catalog: string | null; policies: Policy[]; warnings: string[] }
+
+// --- sync (docs/sync.md) --------------------------------------------------------------------
+
+export interface Route { method: string; path: string }
+export interface PartnerRoutes {
+  base_path?: string;
+  headers?: Record<string, string>;
+  routes?: Record<string, Route>;
+  /** A Standard Webhooks secret (`whsec_…`): requests to this partner are signed when sent. */
+  webhook_secret?: string | null;
+}
+export interface OutboxConfig {
+  base_ms?: number;
+  cap_ms?: number;
+  max_attempts?: number;
+  deadline_ms?: number;
+  partners?: Record<string, PartnerRoutes>;
+}
+export interface OutboxHeader {
+  name: string;
+  config: Required<OutboxConfig>;
+  /** The PRNG state: a decimal string (a u64 does not fit a JavaScript number). */
+  rng: string;
+  next_id: number;
+}
+export type MessageState = "pending" | "in_flight" | "accepted_pending" | "delivered" | "dead_lettered";
+export interface OutboxMessage {
+  id: number; partner: string; operation: string; idempotency_key: string;
+  payload: string; payload_sha256: string; enqueued_ms: number; attempts: number;
+  last_status: number | null; state: MessageState; due_ms: number | null; reason: string | null;
+}
+export interface AuditRecord {
+  id: number; partner: string; operation: string; idempotency_key: string; attempt: number;
+  status: number | null; outcome: "sent" | "delivered" | "accepted" | "retry" | "dead_letter";
+  payload_sha256: string; source: string; at_ms: number; retry_at_ms: number | null;
+}
+export interface OutboxEvent {
+  event: "delivered" | "accepted_pending" | "dead_lettered" | "audit";
+  id: number; idempotency_key: string; status: number | null; reason: string | null;
+  audit: AuditRecord | null;
+}
+/** What to store before acting: counters, changed messages (upsert by id), events (append). */
+export interface Persist { rng: string; next_id: number; messages: OutboxMessage[]; events: OutboxEvent[] }
+export interface Transmit {
+  id: number; partner: string; operation: string; method: string; path: string;
+  headers: Record<string, string>; body: string; attempt: number; idempotency_key: string;
+}
+export interface OutboxSnapshot { header: OutboxHeader; messages: OutboxMessage[] }
+export interface SyncCounts {
+  enqueued: number; delivered: number; accepted_pending: number; pending: number;
+  dead_lettered: number; attempts: number; success_rate: string | null;
+}
+export interface SyncReport { total: SyncCounts; by_partner: Record<string, SyncCounts> }
+export interface OutboxRef { outbox: string }
+export interface SaleLine { line_id: string; item: Item; product_code?: string; price: Decimal; serial: string }
+export interface Sale {
+  store: string; order_id: string; sold_at: Instant;
+  customer: { first_name: string; last_name: string; email: string; phone: string; country: string };
+  lines: SaleLine[];
+}
+export interface ActivateSaleRequest {
+  outbox: string; catalog?: string; policies?: Policy[]; sale: Sale;
+  config?: { product_code?: boolean; use_store_as_business_unit?: boolean };
+  zone?: Zone; now: Instant;
+}
+export interface ActivateSaleResult {
+  lines: { line_id: string; serial: string; record: ResolveResult; enqueued: number[] }[];
+  persist: Persist;
+}
+export interface ClaimChangedRequest {
+  outbox: string; claim: Claim; transition: TransitionClaimResult;
+  config?: { webhook_partner?: string | null; cnh?: Record<string, unknown> | null };
+  now: Instant;
+}
+export interface WebhookSignRequest { secret: string; id: string; timestamp: number; body: string }
+export interface WebhookHeaders { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string }
+export interface WebhookVerifyRequest {
+  secret: string; headers: Record<string, string>; body: string; now: Instant; tolerance_seconds?: number;
+}
+export interface WebhookVerdict {
+  valid: boolean;
+  reason: "MISSING_HEADER" | "BAD_TIMESTAMP" | "TIMESTAMP_TOO_OLD" | "TIMESTAMP_IN_FUTURE" | "NO_MATCHING_SIGNATURE" | null;
+}
+
+export function importCrmCom(request: ImportCrmComRequest): ImportCrmComResult;
+export function webhookSign(request: WebhookSignRequest): { headers: WebhookHeaders };
+export function webhookVerify(request: WebhookVerifyRequest): WebhookVerdict;
+export function cnhClaimBody(request: { claim: Claim; options?: { smart_alert?: boolean; attachment?: boolean | null; language?: string; supplier_code?: string; cnh_claim_number?: string | null } }): { body: Record<string, unknown> };
+export interface CnhAnswer {
+  disposition: "delivered" | "retry" | "dead_letter";
+  response: Record<string, unknown> | null;
+  claim_status: ClaimStatus | null;
+  messages: string[];
+}
+export function cnhReadResponse(request: { status: number; body?: string; at: Instant }): CnhAnswer;
+/** Warranty Life 201308 plan objects (as its API returns them) mapped onto `plans`' model. */
+export function warrantyLifePlans(request: { plans: Record<string, unknown>[] }): { plans: Record<string, unknown>[] };
+/** CRM.COM's get_installed_item_coverage response, built from our coverage decisions. */
+export function crmInstalledItemCoverage(request: {
+  zone: Zone; as_of: Instant;
+  items: { installed_item: unknown; policy: Policy; warranty: WarrantyRecord; issued_at?: Instant; reason?: string; usage?: Decimal }[];
+}): { status: { message: string; description: string; code: string }; data: Record<string, unknown>[] };
+export interface Registration {
+  product_code: string; first_name: string; last_name: string; email: string; phone: string;
+  country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
+  external_line_id?: string | null; purchased_at?: Instant | null; expires_at?: Instant | null;
+}
+export function productCodeRegistration(request: { registration: Registration; now: Instant; product_warranty?: Duration; zone?: Zone }): { body: Record<string, string>; idempotency_key: string };
+
+/** The rules engine plus named outboxes (docs/sync.md). `free()` when done. */
+export class Engine extends RulesEngine {
+  importCrmCom(request: ImportCrmComRequest): ImportCrmComResult;
+  outboxCreate(request: { outbox: string; seed: number | string; config?: OutboxConfig }): { outbox: string; header: OutboxHeader };
+  outboxEnqueue(request: OutboxRef & { partner: string; operation: string; idempotency_key: string; payload: unknown; now: Instant }): { id: number; created: boolean; persist: Persist };
+  outboxPollTransmit(request: OutboxRef & { now: Instant }): { transmit: Transmit | null; persist: Persist };
+  outboxHandleResponse(request: OutboxRef & { id: number; status: number; headers?: Record<string, string>; body?: string; now: Instant }): { message: OutboxMessage; persist: Persist };
+  outboxTransportError(request: OutboxRef & { id: number; now: Instant }): { message: OutboxMessage; persist: Persist };
+  outboxPollTimeout(request: OutboxRef): { timeout: Instant | null; timeout_ms: number | null };
+  outboxPollEvent(request: OutboxRef): { event: OutboxEvent | null };
+  outboxSnapshot(request: OutboxRef): OutboxSnapshot;
+  outboxRestore(request: { snapshot: OutboxSnapshot; outbox?: string; resend_in_flight?: boolean; now?: Instant }): { outbox: string; messages: number; header: OutboxHeader; persist: Persist };
+  outboxReport(request: OutboxRef): SyncReport;
+  outboxPrune(request: OutboxRef & { enqueued_before: Instant }): { pruned: number[]; messages: number };
+  outboxDrop(request: OutboxRef): { outbox: string; messages: number };
+  activateSale(request: ActivateSaleRequest): ActivateSaleResult;
+  claimChanged(request: ClaimChangedRequest): { enqueued: number[]; persist: Persist };
+}
+
+declare const api: {
+  call: typeof call; version: typeof version; Engine: typeof Engine; WarrantyError: typeof WarrantyError;
+  expiry: typeof expiry; coverage: typeof coverage; replace: typeof replace; resolve: typeof resolve;
+  plans: typeof plans; validateClaim: typeof validateClaim;
+  transitionClaim: typeof transitionClaim; verifyAudit: typeof verifyAudit;
+  applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
+  stackCoverage: typeof stackCoverage; expiring: typeof expiring; statutoryPresets: typeof statutoryPresets;
+  importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
+  cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
+  productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
+  crmInstalledItemCoverage: typeof crmInstalledItemCoverage;
+};
+export default api;
