@@ -346,6 +346,173 @@ def add(vec, ok, err, scenario):
         err("INVALID_INPUT", "plans[0]"))
     vec("warranty_life_plans_none", {"op": "warranty_life_plans", "plans": []}, ok({"plans": []}))
 
+    # --- Warranty Life writes (seed: warranty-life-api-201308.txt), from this model of the seed ---
+    import base64
+    import datetime as dt
+    import decimal
+
+    def wl_date(s):
+        return dt.datetime.fromisoformat(s).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def wl_money(s):
+        return float(decimal.Decimal(s))
+
+    def basic(key, secret, sub=None):
+        user = f"{key}/{sub}" if sub is not None else key
+        return "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
+
+    def put(m, k, v):
+        if v is not None and (not isinstance(v, str) or v.strip()):
+            m[k] = v
+
+    def wl_model(kind, f):
+        """The seed's request for one write: (method, path, body)."""
+        b = {}
+        if kind == "customer":
+            for k, src in [("refId", "ref_id"), ("orderRefId", "order_ref_id"), ("email", "email"),
+                           ("salesRepEmail", "sales_rep_email"), ("firstName", "first_name"),
+                           ("lastName", "last_name"), ("companyName", "company_name"),
+                           ("streetAddress", "street_address"), ("city", "city"), ("state", "state"),
+                           ("postalCode", "postal_code"), ("phone", "phone"), ("country", "country"),
+                           ("isWalkIn", "is_walk_in"), ("optIn", "opt_in")]:
+                put(b, k, f.get(src))
+            return "POST", "/api/201308/customers", b
+        if kind == "item":
+            for k, src in [("refId", "ref_id"), ("orderRefId", "order_ref_id"), ("customerId", "customer_id"),
+                           ("productId", "product_id"), ("productSku", "product_sku")]:
+                put(b, k, f.get(src))
+            b["dateOfPurchase"] = wl_date(f["purchased_at"])
+            b["purchasedCondition"] = f.get("condition", "NEW")
+            put(b, "contractYears", f.get("contract_years"))
+            b["pricePaid"] = wl_money(f["price_paid"])
+            b["pricePaidCurrencyCode"] = f["currency"]
+            for k, src in [("taxPaid", "tax_paid"), ("shippingPaid", "shipping_paid")]:
+                if src in f:
+                    b[k] = wl_money(f[src])
+            put(b, "serialNumber", f.get("serial"))
+            put(b, "serialNumberType", f.get("serial_type"))
+            b["isRepaired"] = f.get("is_repaired", False)
+            b["hasDamage"] = f.get("has_damage", False)
+            put(b, "categoryId", f.get("category_id"))
+            return "POST", "/api/201308/items", b
+        if kind == "warranty":
+            for k, src in [("refId", "ref_id"), ("registrationCode", "registration_code"),
+                           ("orderRefId", "order_ref_id"), ("warrantyPlanId", "plan_id"), ("itemId", "item_id"),
+                           ("customerId", "customer_id")]:
+                put(b, k, f.get(src))
+            b["dateOfPurchase"] = wl_date(f["sold_at"])
+            b["pricePaid"] = wl_money(f["price_paid"])
+            b["pricePaidCurrencyCode"] = f["currency"]
+            if "tax_paid" in f:
+                b["taxPaid"] = wl_money(f["tax_paid"])
+            return "POST", "/api/201308/warranties", b
+        if kind == "receipt":
+            content = base64.b64decode(f["content_base64"], validate=True)
+            return "POST", "/api/201308/receipts", {
+                "orderRefId": f["order_ref_id"], "customerRefId": f["customer_ref_id"],
+                "dateOfPurchase": wl_date(f["sold_at"]), "mimeType": f["mime_type"],
+                "content": base64.b64encode(content).decode()}
+        if kind == "voucher_batch":
+            b = {"qty": f["qty"], "warrantyPlanId": f["plan_id"]}
+            put(b, "note", f.get("note"))
+            return "POST", "/api/201308/voucher-batch", b
+        assert kind == "voucher_sold"
+        put(b, "orderRefId", f.get("order_ref_id"))
+        put(b, "refId", f.get("ref_id"))
+        b["dateOfPurchase"] = wl_date(f["sold_at"])
+        for k in ("model", "mpn", "make"):
+            put(b, k, f.get(k))
+        if "device_value" in f:
+            b["deviceValue"] = wl_money(f["device_value"])
+        return "PUT", "/api/201308/voucher/" + f["code"], b
+
+    JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
+
+    def wl_vec(name, kind, fields, credentials=None):
+        req = {"op": "warranty_life_request", kind: fields}
+        headers = dict(JSON_HEADERS)
+        if credentials:
+            req["credentials"] = credentials
+            headers["Authorization"] = basic(credentials["key"], credentials["secret"],
+                                             credentials.get("sub_account"))
+        method, path, body = wl_model(kind, fields)
+        vec("warranty_life_request_" + name, req, ok({"method": method, "path": path, "headers": headers, "body": body}))
+
+    def wl_bad(name, kind, fields, path, **extra):
+        req = {"op": "warranty_life_request", kind: fields}
+        req.update(extra)
+        vec("warranty_life_request_" + name, req, err("INVALID_INPUT", path))
+
+    sold = "2026-11-20T14:05:00-05:00"
+    # The seed's sub-account example: key MqUax1IGBQdL acting for sub-account 43.
+    seed_creds = {"key": "MqUax1IGBQdL", "secret": "s3cret", "sub_account": "43"}
+    customer = {"ref_id": "C-9", "order_ref_id": "INV-1", "email": "ann@example.com", "first_name": "Ann",
+                "last_name": "Lee", "street_address": "1 Main St", "city": "Albany", "state": "NY",
+                "postal_code": "12207", "phone": "518-555-0100", "country": "US"}
+    wl_vec("customer_full", "customer", customer, seed_creds)
+    wl_vec("customer_walk_in_minimal", "customer", {"country": "CA", "is_walk_in": True, "opt_in": False,
+                                                     "company_name": "Maple Ltd", "first_name": " "})
+    wl_bad("customer_country", "customer", dict(customer, country="DE"), "customer.country")
+    wl_bad("customer_state", "customer", dict(customer, state="New York"), "customer.state")
+    wl_bad("customer_unknown_field", "customer", dict(customer, fax="1"), "customer.fax")
+    item = {"customer_id": "cust-1", "ref_id": "L1", "order_ref_id": "INV-1", "product_sku": "TV-55X",
+            "purchased_at": sold, "price_paid": "1899.99", "currency": "USD", "serial": "SN55X0001"}
+    wl_vec("item_by_sku", "item", item)
+    wl_vec("item_every_field", "item", {
+        "customer_id": "cust-1", "product_id": "p-77", "product_sku": "PH-1", "purchased_at": "2026-12-31T23:30:00-08:00",
+        "condition": "REFURBISHED", "contract_years": 2, "price_paid": "499", "currency": "CAD",
+        "tax_paid": "64.87", "shipping_paid": "0.00", "serial": "490154203237518", "serial_type": "IMEI",
+        "is_repaired": True, "has_damage": True, "category_id": "phones"}, seed_creds)
+    wl_bad("item_no_product", "item", {k: v for k, v in item.items() if k != "product_sku"}, "item.product_sku")
+    wl_bad("item_currency", "item", dict(item, currency="EUR"), "item.currency")
+    wl_bad("item_condition", "item", dict(item, condition="BROKEN"), "item.condition")
+    wl_bad("item_serial_type_without_serial", "item", dict(item, serial="", serial_type="ESN"), "item.serial_type")
+    wl_bad("item_missing_date", "item", {k: v for k, v in item.items() if k != "purchased_at"}, "item.purchased_at")
+    wl_bad("item_price_not_decimal", "item", dict(item, price_paid="12,50"), "item.price_paid")
+    warranty = {"ref_id": "W1", "order_ref_id": "INV-1", "plan_id": "EXT-3Y", "item_id": "item-1",
+                "customer_id": "cust-1", "sold_at": sold, "price_paid": "149.99", "currency": "USD"}
+    wl_vec("warranty", "warranty", warranty, {"key": "MqUax1IGBQdL", "secret": "s3cret"})
+    wl_vec("warranty_with_tax_and_code", "warranty", dict(warranty, tax_paid="13.31", registration_code="RC-1"))
+    wl_bad("warranty_no_plan", "warranty", dict(warranty, plan_id=""), "warranty.plan_id")
+    wl_bad("warranty_currency", "warranty", dict(warranty, currency="usd"), "warranty.currency")
+    receipt = {"order_ref_id": "INV-1", "customer_ref_id": "C-9", "sold_at": sold, "mime_type": "application/pdf",
+               "content_base64": base64.b64encode(b"%PDF-1.4 receipt").decode()}
+    wl_vec("receipt_pdf", "receipt", receipt)
+    wl_bad("receipt_not_base64", "receipt", dict(receipt, content_base64="JVBER*=="), "receipt.content_base64")
+    wl_bad("receipt_empty", "receipt", dict(receipt, content_base64=""), "receipt.content_base64")
+    wl_bad("receipt_mime_type", "receipt", dict(receipt, mime_type="pdf"), "receipt.mime_type")
+    wl_vec("voucher_batch", "voucher_batch", {"qty": 25, "plan_id": "EXT-3Y", "note": "Black Friday"})
+    wl_bad("voucher_batch_zero", "voucher_batch", {"qty": 0, "plan_id": "EXT-3Y"}, "voucher_batch.qty")
+    wl_bad("voucher_batch_negative", "voucher_batch", {"qty": -1, "plan_id": "EXT-3Y"}, "voucher_batch.qty")
+    wl_vec("voucher_sold", "voucher_sold", {"code": "VCH-0042", "sold_at": sold, "order_ref_id": "INV-1",
+                                            "ref_id": "L1", "model": "iPhone XS 128GB", "mpn": "A1778",
+                                            "make": "Apple", "device_value": "999.00"}, seed_creds)
+    wl_vec("voucher_sold_minimal", "voucher_sold", {"code": "abc_9", "sold_at": "2026-11-20T00:00:00+14:00"})
+    wl_bad("voucher_sold_code_in_url", "voucher_sold", {"code": "A/../B", "sold_at": sold}, "voucher_sold.code")
+    vec("warranty_life_request_two_writes",
+        {"op": "warranty_life_request", "customer": customer, "item": item}, err("INVALID_INPUT", ""))
+    vec("warranty_life_request_nothing", {"op": "warranty_life_request"}, err("INVALID_INPUT", ""))
+    wl_bad("credentials_key_with_colon", "customer", customer, "credentials.key",
+           credentials={"key": "a:b", "secret": "s"})
+    wl_bad("credentials_sub_account_slash", "customer", customer, "credentials.sub_account",
+           credentials={"key": "k", "secret": "s", "sub_account": "4/3"})
+
+    # The Authorization header alone (for GETs) and paging (the seed's startAt/limit example).
+    for name, creds in [("seed_sub_account", seed_creds), ("primary_account", {"key": "MqUax1IGBQdL", "secret": "s3cret"})]:
+        vec("warranty_life_auth_" + name, dict({"op": "warranty_life_auth"}, **creds),
+            ok({"authorization": basic(creds["key"], creds["secret"], creds.get("sub_account"))}))
+    vec("warranty_life_auth_empty_key", {"op": "warranty_life_auth", "key": "", "secret": "s"}, err("INVALID_INPUT", "key"))
+    vec("warranty_life_auth_empty_sub_account", {"op": "warranty_life_auth", "key": "k", "secret": "s", "sub_account": ""},
+        err("INVALID_INPUT", "sub_account"))
+    for page, returned in [(0, 50), (1, 50), (2, 17)]:
+        vec(f"warranty_life_page_{page}", {"op": "warranty_life_page", "page": page, "limit": 50, "returned": returned},
+            ok({"query": f"startAt={page * 50}&limit=50", "start_at": page * 50, "limit": 50, "more": returned >= 50}))
+    vec("warranty_life_page_without_returned", {"op": "warranty_life_page", "page": 3, "limit": 20},
+        ok({"query": "startAt=60&limit=20", "start_at": 60, "limit": 20, "more": None}))
+    vec("warranty_life_page_limit_zero", {"op": "warranty_life_page", "page": 0, "limit": 0}, err("INVALID_INPUT", "limit"))
+    vec("warranty_life_page_overflow", {"op": "warranty_life_page", "page": 2**64 - 1, "limit": 2},
+        err("INVALID_INPUT", "page"))
+
     person = {"product_code": "TV-55", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse@example.com",
               "country": "TR", "external_order_id": "INV-1"}
     # Every phone format in the seed normalises to the same E.164 number.

@@ -81,6 +81,9 @@ operations! {
         "cnh_read_response",
         "product_code_registration",
         "warranty_life_plans",
+        "warranty_life_request",
+        "warranty_life_auth",
+        "warranty_life_page",
         "crm_installed_item_coverage",
     ],
 }

@@ -192,6 +192,58 @@ pub(super) struct PartnerAnswerReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct WlRequestReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    #[serde(default)]
+    customer: Option<wl::Customer>,
+    #[serde(default)]
+    item: Option<wl::SoldItem>,
+    #[serde(default)]
+    warranty: Option<wl::SoldWarranty>,
+    #[serde(default)]
+    receipt: Option<wl::Receipt>,
+    #[serde(default)]
+    voucher_batch: Option<wl::VoucherBatch>,
+    #[serde(default)]
+    voucher_sold: Option<wl::VoucherSold>,
+    #[serde(default)]
+    credentials: Option<WlAuthFields>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WlAuthFields {
+    key: String,
+    secret: String,
+    #[serde(default)]
+    sub_account: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WlAuthReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    key: String,
+    secret: String,
+    #[serde(default)]
+    sub_account: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WlPageReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    page: u64,
+    limit: u64,
+    #[serde(default)]
+    returned: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct WlPlansReq {
     #[allow(dead_code)]
     op: IgnoredAny,
@@ -478,6 +530,41 @@ impl Engine {
                 }
                 ser(out, &Plans { plans })
             }),
+            "warranty_life_request" => parse(request).and_then(|r: WlRequestReq| {
+                let write = wl::Write {
+                    customer: r.customer,
+                    item: r.item,
+                    warranty: r.warranty,
+                    receipt: r.receipt,
+                    voucher_batch: r.voucher_batch,
+                    voucher_sold: r.voucher_sold,
+                };
+                let authorization = match &r.credentials {
+                    Some(c) => Some(
+                        wl::authorization(&c.key, &c.secret, c.sub_account.as_deref())
+                            .map_err(|e| e.within("credentials"))?,
+                    ),
+                    None => None,
+                };
+                ser(out, &write.request()?.with_authorization(authorization))
+            }),
+            "warranty_life_auth" => parse(request).and_then(|r: WlAuthReq| {
+                let authorization = wl::authorization(&r.key, &r.secret, r.sub_account.as_deref())?;
+                ser(out, &serde_json::json!({ "authorization": authorization }))
+            }),
+            "warranty_life_page" => parse(request).and_then(|r: WlPageReq| {
+                let query = wl::page_query(r.page, r.limit)?;
+                let more = r.returned.map(|n| wl::has_next_page(n, r.limit));
+                ser(
+                    out,
+                    &serde_json::json!({
+                        "query": query,
+                        "start_at": r.page.saturating_mul(r.limit),
+                        "limit": r.limit,
+                        "more": more,
+                    }),
+                )
+            }),
             "product_code_registration" => parse(request).and_then(|r: RegistrationReq| {
                 let cal = Calendar::for_operation(r.zone, r.now);
                 let (body, key) = crate::sync::product_code::request(
@@ -652,6 +739,9 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "cnh_read_response" => same::<PartnerAnswerReq>(req),
         "product_code_registration" => same::<RegistrationReq>(req),
         "warranty_life_plans" => same::<WlPlansReq>(req),
+        "warranty_life_request" => same::<WlRequestReq>(req),
+        "warranty_life_auth" => same::<WlAuthReq>(req),
+        "warranty_life_page" => same::<WlPageReq>(req),
         "crm_installed_item_coverage" => same::<CrmCoverageReq>(req),
         _ => same::<NameReq>(req),
     }

@@ -243,6 +243,22 @@ test('expiring and statutoryPresets: the 30-day notice and the preset table', ()
   assert.ok(w.statutoryPresets().rows.length > pt.rows.length);
 });
 
+test('warrantyLifeRequest: a sold TV line as the POST /items the account receives, with the sub-account header', () => {
+  const item = { customer_id: 'cust-1', product_sku: 'TV-55X', purchased_at: '2026-11-20T14:05:00-05:00',
+    price_paid: '1899.99', currency: 'USD', serial: 'SN1' };
+  const r = w.warrantyLifeRequest({ item, credentials: { key: 'MqUax1IGBQdL', secret: 's3cret', sub_account: '43' } });
+  assert.equal(r.method, 'POST');
+  assert.equal(r.path, '/api/201308/items');
+  assert.equal(r.body.dateOfPurchase, '2026-11-20T19:05:00Z');
+  assert.equal(r.body.pricePaid, 1899.99);
+  assert.equal(Buffer.from(r.headers.Authorization.slice(6), 'base64').toString(), 'MqUax1IGBQdL/43:s3cret');
+  assert.equal(w.warrantyLifeAuth({ key: 'MqUax1IGBQdL', secret: 's3cret', sub_account: '43' }).authorization,
+    r.headers.Authorization);
+  assert.throws(() => w.warrantyLifeRequest({ item: { ...item, currency: 'EUR' } }), (e) => e.path === 'item.currency');
+  assert.deepEqual(w.warrantyLifePage({ page: 2, limit: 50, returned: 50 }),
+    { query: 'startAt=100&limit=50', start_at: 100, limit: 50, more: true });
+});
+
 // The helper name of an operation: `stack_coverage` → `stackCoverage`.
 const camel = (op) => op.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const operations = (m) => JSON.parse(m.call('{"op":"version"}')).result.operations;

@@ -65,6 +65,10 @@ const same: SyncCoverageResult = syncCoverage({ policy, warranty: { start: '2025
 const viaSync: CoverageResult = same;
 outboxes.loadCatalog('store', [policy]);
 sync.webhookSign({ secret: 's', id: 'm', timestamp: 1, body: '' });
+const wl = sync.warrantyLifeRequest({ voucher_batch: { qty: 5, plan_id: 'EXT-3Y' } });
+const method: 'POST' | 'PUT' = wl.method;
+// @ts-expect-error: Warranty Life takes USD or CAD
+sync.warrantyLifeRequest({ warranty: { plan_id: 'P', item_id: 'i', customer_id: 'c', sold_at: '', price_paid: '1', currency: 'EUR' } });
 // @ts-expect-error: the rules module's engine has no outboxes
 new Engine().outboxCreate({ outbox: 'pos', seed: 7 });
 // @ts-expect-error: the rules module has no webhooks
@@ -82,4 +86,4 @@ const ends: string[] = expiring({ as_of: '2027-08-10T09:00:00+01:00', within: { 
 // @ts-expect-error: "bought" is not an event of an item
 stackCoverage({ item: { id: 'x', events: [{ event: 'bought', at: '' }] }, failure_at: '' });
 
-void days; void outcome; void payer; void ends; void viaSync; void count; void hash; void bad; void rng; void stored; void verdict;
+void days; void outcome; void payer; void ends; void viaSync; void method; void count; void hash; void bad; void rng; void stored; void verdict;

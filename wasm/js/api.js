@@ -153,6 +153,9 @@ function makeApi(raw, withSync) {
     cnhReadResponse: oneShot('cnh_read_response'),
     productCodeRegistration: oneShot('product_code_registration'),
     warrantyLifePlans: oneShot('warranty_life_plans'),
+    warrantyLifeRequest: oneShot('warranty_life_request'),
+    warrantyLifeAuth: oneShot('warranty_life_auth'),
+    warrantyLifePage: oneShot('warranty_life_page'),
     crmInstalledItemCoverage: oneShot('crm_installed_item_coverage'),
   };
 }

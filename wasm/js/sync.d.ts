@@ -121,6 +121,34 @@ export interface Registration {
   country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
   external_line_id?: string | null; purchased_at?: Instant | null; expires_at?: Instant | null;
 }
+export interface WarrantyLifeCredentials { key: string; secret: string; sub_account?: string }
+export interface WarrantyLifeRequest {
+  customer?: { country: "US" | "CA" | "IN" | "BD" | "PH" | "AU"; ref_id?: string; order_ref_id?: string; email?: string;
+    sales_rep_email?: string; first_name?: string; last_name?: string; company_name?: string; street_address?: string;
+    city?: string; state?: string; postal_code?: string; phone?: string; is_walk_in?: boolean; opt_in?: boolean };
+  item?: { customer_id: string; product_sku?: string; product_id?: string; purchased_at: Instant; price_paid: Decimal;
+    currency: "USD" | "CAD"; ref_id?: string; order_ref_id?: string; condition?: "NEW" | "USED" | "REFURBISHED";
+    contract_years?: number; tax_paid?: Decimal; shipping_paid?: Decimal; serial?: string;
+    serial_type?: "ESN" | "IMEI" | "MEID"; is_repaired?: boolean; has_damage?: boolean; category_id?: string };
+  warranty?: { plan_id: string; item_id: string; customer_id: string; sold_at: Instant; price_paid: Decimal;
+    currency: "USD" | "CAD"; ref_id?: string; registration_code?: string; order_ref_id?: string; tax_paid?: Decimal };
+  receipt?: { order_ref_id: string; customer_ref_id: string; sold_at: Instant; mime_type: string; content_base64: string };
+  voucher_batch?: { qty: number; plan_id: string; note?: string };
+  voucher_sold?: { code: string; sold_at: Instant; order_ref_id?: string; ref_id?: string; model?: string; mpn?: string;
+    make?: string; device_value?: Decimal };
+  credentials?: WarrantyLifeCredentials;
+}
+export interface WarrantyLifeHttpRequest {
+  method: "POST" | "PUT"; path: string;
+  headers: { Accept: string; "Content-Type": string; Authorization?: string };
+  body: Record<string, unknown>;
+}
+/** One Warranty Life 201308 write (exactly one of its fields) as the HTTP request to send. */
+export function warrantyLifeRequest(request: WarrantyLifeRequest): WarrantyLifeHttpRequest;
+/** The Basic `Authorization` header (`key/sub_account` for a sub-account). */
+export function warrantyLifeAuth(request: WarrantyLifeCredentials): { authorization: string };
+/** The `startAt`/`limit` query of a page; `more` when `returned` is given. */
+export function warrantyLifePage(request: { page: number; limit: number; returned?: number }): { query: string; start_at: number; limit: number; more: boolean | null };
 export function productCodeRegistration(request: { registration: Registration; now: Instant; product_warranty?: Duration; zone?: Zone }): { body: Record<string, string>; idempotency_key: string };
 
 /** The rules engine plus named outboxes (docs/sync.md). `free()` when done. */
@@ -152,6 +180,8 @@ declare const api: {
   importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
+  warrantyLifeRequest: typeof warrantyLifeRequest; warrantyLifeAuth: typeof warrantyLifeAuth;
+  warrantyLifePage: typeof warrantyLifePage;
   crmInstalledItemCoverage: typeof crmInstalledItemCoverage;
 };
 export default api;
