@@ -499,11 +499,16 @@ def add(vec, ok, err, scenario):
 
     # The Authorization header alone (for GETs) and paging (the seed's startAt/limit example).
     for name, creds in [("seed_sub_account", seed_creds), ("primary_account", {"key": "MqUax1IGBQdL", "secret": "s3cret"})]:
-        vec("warranty_life_auth_" + name, dict({"op": "warranty_life_auth"}, **creds),
+        vec("warranty_life_auth_" + name, {"op": "warranty_life_auth", "credentials": creds},
             ok({"authorization": basic(creds["key"], creds["secret"], creds.get("sub_account"))}))
-    vec("warranty_life_auth_empty_key", {"op": "warranty_life_auth", "key": "", "secret": "s"}, err("INVALID_INPUT", "key"))
-    vec("warranty_life_auth_empty_sub_account", {"op": "warranty_life_auth", "key": "k", "secret": "s", "sub_account": ""},
-        err("INVALID_INPUT", "sub_account"))
+    vec("warranty_life_auth_empty_key", {"op": "warranty_life_auth", "credentials": {"key": "", "secret": "s"}},
+        err("INVALID_INPUT", "credentials.key"))
+    vec("warranty_life_auth_empty_sub_account",
+        {"op": "warranty_life_auth", "credentials": {"key": "k", "secret": "s", "sub_account": ""}},
+        err("INVALID_INPUT", "credentials.sub_account"))
+    vec("warranty_life_auth_unknown_field",
+        {"op": "warranty_life_auth", "credentials": {"key": "k", "secret": "s", "password": "x"}},
+        err("INVALID_INPUT", "credentials.password"))
     for page, returned in [(0, 50), (1, 50), (2, 17)]:
         vec(f"warranty_life_page_{page}", {"op": "warranty_life_page", "page": page, "limit": 50, "returned": returned},
             ok({"query": f"startAt={page * 50}&limit=50", "start_at": page * 50, "limit": 50, "more": returned >= 50}))

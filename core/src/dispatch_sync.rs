@@ -208,16 +208,7 @@ pub(super) struct WlRequestReq {
     #[serde(default)]
     voucher_sold: Option<wl::VoucherSold>,
     #[serde(default)]
-    credentials: Option<WlAuthFields>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct WlAuthFields {
-    key: String,
-    secret: String,
-    #[serde(default)]
-    sub_account: Option<String>,
+    credentials: Option<wl::Credentials>,
 }
 
 #[derive(Deserialize)]
@@ -225,10 +216,7 @@ pub(super) struct WlAuthFields {
 pub(super) struct WlAuthReq {
     #[allow(dead_code)]
     op: IgnoredAny,
-    key: String,
-    secret: String,
-    #[serde(default)]
-    sub_account: Option<String>,
+    credentials: wl::Credentials,
 }
 
 #[derive(Deserialize)]
@@ -539,17 +527,11 @@ impl Engine {
                     voucher_batch: r.voucher_batch,
                     voucher_sold: r.voucher_sold,
                 };
-                let authorization = match &r.credentials {
-                    Some(c) => Some(
-                        wl::authorization(&c.key, &c.secret, c.sub_account.as_deref())
-                            .map_err(|e| e.within("credentials"))?,
-                    ),
-                    None => None,
-                };
+                let authorization = r.credentials.as_ref().map(|c| c.header()).transpose()?;
                 ser(out, &write.request()?.with_authorization(authorization))
             }),
             "warranty_life_auth" => parse(request).and_then(|r: WlAuthReq| {
-                let authorization = wl::authorization(&r.key, &r.secret, r.sub_account.as_deref())?;
+                let authorization = r.credentials.header()?;
                 ser(out, &serde_json::json!({ "authorization": authorization }))
             }),
             "warranty_life_page" => parse(request).and_then(|r: WlPageReq| {

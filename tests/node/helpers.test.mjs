@@ -252,7 +252,7 @@ test('warrantyLifeRequest: a sold TV line as the POST /items the account receive
   assert.equal(r.body.dateOfPurchase, '2026-11-20T19:05:00Z');
   assert.equal(r.body.pricePaid, 1899.99);
   assert.equal(Buffer.from(r.headers.Authorization.slice(6), 'base64').toString(), 'MqUax1IGBQdL/43:s3cret');
-  assert.equal(w.warrantyLifeAuth({ key: 'MqUax1IGBQdL', secret: 's3cret', sub_account: '43' }).authorization,
+  assert.equal(w.warrantyLifeAuth({ credentials: { key: 'MqUax1IGBQdL', secret: 's3cret', sub_account: '43' } }).authorization,
     r.headers.Authorization);
   assert.throws(() => w.warrantyLifeRequest({ item: { ...item, currency: 'EUR' } }), (e) => e.path === 'item.currency');
   assert.deepEqual(w.warrantyLifePage({ page: 2, limit: 50, returned: 50 }),

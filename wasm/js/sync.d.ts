@@ -6,9 +6,7 @@ import type {
   Instant, Decimal, Zone, Duration, Item, Policy, WarrantyRecord, ResolveResult, Claim, ClaimStatus,
   TransitionClaimResult,
 } from './index.js';
-import { Engine as RulesEngine, call, version, WarrantyError, expiry, coverage, replace, resolve, plans,
-  validateClaim, transitionClaim, verifyAudit, applyPartnerStatus, claimsReport, stackCoverage, expiring,
-  statutoryPresets } from './index.js';
+import rules, { Engine as RulesEngine } from './index.js';
 export * from './index.js';
 
 // --- CRM.COM catalogs ---------------------------------------------------------------------------
@@ -146,7 +144,7 @@ export interface WarrantyLifeHttpRequest {
 /** One Warranty Life 201308 write (exactly one of its fields) as the HTTP request to send. */
 export function warrantyLifeRequest(request: WarrantyLifeRequest): WarrantyLifeHttpRequest;
 /** The Basic `Authorization` header (`key/sub_account` for a sub-account). */
-export function warrantyLifeAuth(request: WarrantyLifeCredentials): { authorization: string };
+export function warrantyLifeAuth(request: { credentials: WarrantyLifeCredentials }): { authorization: string };
 /** The `startAt`/`limit` query of a page; `more` when `returned` is given. */
 export function warrantyLifePage(request: { page: number; limit: number; returned?: number }): { query: string; start_at: number; limit: number; more: boolean | null };
 export function productCodeRegistration(request: { registration: Registration; now: Instant; product_warranty?: Duration; zone?: Zone }): { body: Record<string, string>; idempotency_key: string };
@@ -170,13 +168,8 @@ export class Engine extends RulesEngine {
   claimChanged(request: ClaimChangedRequest): { enqueued: number[]; persist: Persist };
 }
 
-declare const api: {
-  call: typeof call; version: typeof version; Engine: typeof Engine; WarrantyError: typeof WarrantyError;
-  expiry: typeof expiry; coverage: typeof coverage; replace: typeof replace; resolve: typeof resolve;
-  plans: typeof plans; validateClaim: typeof validateClaim;
-  transitionClaim: typeof transitionClaim; verifyAudit: typeof verifyAudit;
-  applyPartnerStatus: typeof applyPartnerStatus; claimsReport: typeof claimsReport;
-  stackCoverage: typeof stackCoverage; expiring: typeof expiring; statutoryPresets: typeof statutoryPresets;
+declare const api: Omit<typeof rules, 'Engine'> & {
+  Engine: typeof Engine;
   importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;

@@ -42,6 +42,27 @@ pub fn authorization(key: &str, secret: &str, sub_account: Option<&str>) -> Resu
     ))
 }
 
+/// An account's API credentials, acting for a sub-account when `sub_account` is given.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// The API key.
+    pub key: String,
+    /// The API secret.
+    pub secret: String,
+    /// The sub-account id ("Remote Id").
+    #[serde(default)]
+    pub sub_account: Option<String>,
+}
+
+impl Credentials {
+    /// The `Authorization` header's value ([`authorization`]); problems at `credentials.…`.
+    pub fn header(&self) -> Result<String> {
+        authorization(&self.key, &self.secret, self.sub_account.as_deref())
+            .map_err(|e| e.within("credentials"))
+    }
+}
+
 /// The query of page `page` (0-based) with `limit` results per page:
 /// `startAt=page·limit&limit=limit`.
 pub fn page_query(page: u64, limit: u64) -> Result<String> {
