@@ -1,6 +1,8 @@
 //! The WASM binding: a thin adapter over the core's JSON dispatcher. The npm package in
 //! `wasm/pkg` (built by `make wasm`) wraps these exports with typed helpers
-//! (`wasm/js/api.js`) and TypeScript declarations (`wasm/js/index.d.ts`).
+//! (`wasm/js/api.js`) and TypeScript declarations (`wasm/js/index.d.ts`, `sync.d.ts`). Built
+//! twice: without features it is the `warranty` module (the rules), with the `sync` feature
+//! the `warranty/sync` module (the whole library).
 //!
 //! Responses are byte for byte what `wty call` prints (without its newline) and what
 //! `wty_call` returns in C.
