@@ -303,6 +303,26 @@ def add(vec, ok, err):
              [("POSSIBLE_DUPLICATE", "claim.failure.component")],
              known_claims=[known("DMS-2026-0031", date="2026-09-26")], rules={"duplicate_window_days": 60})
 
+    # --- allowed defect and failure codes (rules.defect_codes / failure_codes, e.g. from CNH's lookup) ---
+    codes = {"defect_codes": ["HYD-PUMP", "HYD-VALVE"], "failure_codes": ["LEAK", "CRACK"]}
+    validate("codes_from_the_lookup_allowed", claim_with(), "accept", [], rules=codes)
+    validate("defect_code_not_in_the_lookup", claim_with(**{"failure.component": "CAB-DOOR"}), "reject",
+             [("DEFECT_CODE_UNKNOWN", "claim.failure.component")], rules=codes,
+             extra_expect={"findings": [{"severity": "error", "params": {"code": "CAB-DOOR"}}]})
+    validate("failure_code_not_in_the_lookup", claim_with(**{"failure.failure_code": "NOISE"}), "reject",
+             [("FAILURE_CODE_UNKNOWN", "claim.failure.failure_code")], rules={"failure_codes": ["LEAK"]})
+    validate("both_codes_unknown_after_duplicates", claim_with(**{"failure.component": "X", "failure.failure_code": "Y"}),
+             "reject", [("POSSIBLE_DUPLICATE", "claim.failure.component"),
+                        ("DEFECT_CODE_UNKNOWN", "claim.failure.component"),
+                        ("FAILURE_CODE_UNKNOWN", "claim.failure.failure_code")],
+             rules=codes, known_claims=[known("DMS-2026-0031", component="X")])
+    validate("empty_code_list_allows_nothing", claim_with(), "reject",
+             [("FAILURE_CODE_UNKNOWN", "claim.failure.failure_code")], rules={"failure_codes": []})
+    validate("blank_component_is_only_missing", claim_with(**{"failure.component": ""}), "reject",
+             [("REQUIRED_FIELD_MISSING", "claim.failure.component")], rules=codes)
+    validate("codes_compared_exactly", claim_with(**{"failure.failure_code": "leak"}), "reject",
+             [("FAILURE_CODE_UNKNOWN", "claim.failure.failure_code")], rules=codes)
+
     # --- several findings at once, in the documented order --------------------------------------------
     validate("findings_in_rule_order", claim_with(dealer="", warranty_type="D", repair_end="2026-11-11",
                                                   usage="5", **{"lines[0]__currency": "USD"},

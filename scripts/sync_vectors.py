@@ -346,6 +346,71 @@ def add(vec, ok, err, scenario):
         err("INVALID_INPUT", "plans[0]"))
     vec("warranty_life_plans_none", {"op": "warranty_life_plans", "plans": []}, ok({"plans": []}))
 
+    # --- CNH Defect/Failure code lookup (the seed's request table, its samples, and its answer) ---
+    lookup_fields = [("DefCodeGroup", "defect_group"), ("DefCodeSub", "defect_sub"),
+                     ("DefCodeSubSub", "defect_sub_sub"), ("DefDescGroup", "defect_description_group"),
+                     ("DefDescSub", "defect_description_sub"), ("DefDescSubSub", "defect_description_sub_sub"),
+                     ("FailCode", "failure_code"), ("FailDesc", "failure_description"), ("IRelobExt", "serial")]
+
+    def lookup_body(l):
+        b = {k: l.get(f, "") for k, f in lookup_fields}
+        b["Lang"] = l.get("language") or "E"
+        return {"ZcnWtClaimLookupEw20": b}
+
+    seed_lookup = {"defect_group": "10", "defect_sub": "10102", "defect_sub_sub": "10102AK",
+                   "defect_description_group": "Engine", "defect_description_sub": "Pan and covers",
+                   "defect_description_sub_sub": "ENGIN BLOCK COVER", "failure_code": "001",
+                   "failure_description": "SPECIAL INSPECTION CHECKS", "serial": "HAJF9N4LCMG247385", "language": "E"}
+    path = "/external/services/warrantyclaim/defectfailure"
+    for name, l in [("seed_samples", seed_lookup), ("everything_below_a_group", {"defect_group": "10", "defect_sub": "*"}),
+                    ("nothing_given", {})]:
+        vec("cnh_defect_failure_request_" + name, {"op": "cnh_defect_failure_request", "lookup": l},
+            ok({"method": "POST", "path": path, "body": lookup_body(l)}))
+    vec("cnh_defect_failure_request_language_two_letters",
+        {"op": "cnh_defect_failure_request", "lookup": {"language": "EN"}}, err("INVALID_INPUT", "lookup.language"))
+    vec("cnh_defect_failure_request_field_too_long",
+        {"op": "cnh_defect_failure_request", "lookup": {"failure_description": "X" * 101}},
+        err("INVALID_INPUT", "lookup.failure_description"))
+    vec("cnh_defect_failure_request_unknown_field",
+        {"op": "cnh_defect_failure_request", "lookup": {"DefCodeGroup": "10"}}, err("INVALID_INPUT", "lookup.DefCodeGroup"))
+
+    R = "ZcnWtClaimLookupEw20Response"
+
+    def answer(body):
+        """The model: Item is one object or a list; Code/MatCode with its description."""
+        root = body[R]
+        out = {}
+        for key, name, code, desc in [("defects", "ToutDefect", "Code", "Description"),
+                                      ("failures", "ToutFailure", "Code", "Description"),
+                                      ("materials", "ToutMaterial", "MatCode", "MaterialDescription"),
+                                      ("operations", "ToutOperation", "MatCode", "MaterialDescription")]:
+            items = (root.get(name) or {}).get("Item") or []
+            if isinstance(items, dict):
+                items = [items]
+            out[key] = [{"code": x[code], "description": x.get(desc, "")} for x in items]
+        return out
+
+    lookup_answer = {R: {
+        "ToutDefect": {"Item": [{"Code": "10102AK", "Description": "ENGIN BLOCK COVER"},
+                                {"Code": "10102AL", "Description": "OIL PAN", "Extra": 1}]},
+        "ToutFailure": {"Item": {"Code": "001", "Description": "SPECIAL INSPECTION CHECKS"}},
+        "ToutMaterial": {"Item": [{"MatCode": "87800520", "MaterialDescription": "GASKET"}]},
+        "ToutOperation": {"Item": []}}}
+    vec("cnh_defect_failure_answer_tables", {"op": "cnh_defect_failure_answer", "body": json.dumps(lookup_answer)},
+        ok(answer(lookup_answer)))
+    only_failures = {R: {"ToutFailure": {"Item": [{"Code": "LEAK"}]}}}
+    vec("cnh_defect_failure_answer_missing_tables", {"op": "cnh_defect_failure_answer", "body": json.dumps(only_failures)},
+        ok(dict(answer(only_failures), defects=[], materials=[], operations=[])))
+    vec("cnh_defect_failure_answer_item_without_code",
+        {"op": "cnh_defect_failure_answer", "body": json.dumps({R: {"ToutDefect": {"Item": [{"Code": "A"}, {"Description": "x"}]}}})},
+        err("INVALID_INPUT", f"body.{R}.ToutDefect.Item[1].Code"))
+    vec("cnh_defect_failure_answer_not_the_answer",
+        {"op": "cnh_defect_failure_answer", "body": json.dumps({"message": "E"})}, err("INVALID_INPUT", "body"))
+    vec("cnh_defect_failure_answer_not_json", {"op": "cnh_defect_failure_answer", "body": "<html>"}, err("INVALID_INPUT", "body"))
+    vec("cnh_defect_failure_answer_table_not_an_object",
+        {"op": "cnh_defect_failure_answer", "body": json.dumps({R: {"ToutFailure": [1]}})},
+        err("INVALID_INPUT", f"body.{R}.ToutFailure"))
+
     # --- Warranty Life writes (seed: warranty-life-api-201308.txt), from this model of the seed ---
     import base64
     import datetime as dt

@@ -208,6 +208,11 @@ pub struct Rules {
     /// Evidence kinds required per warranty type, on top of the POS invoice that every claim
     /// needs (`{"D": ["document"], "*": ["photo"]}`; `*` applies to every type). Default none.
     pub required_evidence: BTreeMap<String, Vec<String>>,
+    /// The defect codes the claim's component code may be (e.g. the codes CNH's Defect/Failure
+    /// code lookup returned: `cnh_defect_failure_answer`). Absent: any code.
+    pub defect_codes: Option<Vec<String>>,
+    /// The failure codes the claim's failure code may be. Absent: any code.
+    pub failure_codes: Option<Vec<String>>,
 }
 
 impl Default for Rules {
@@ -216,6 +221,8 @@ impl Default for Rules {
             filing_deadline_days: 30,
             duplicate_window_days: 30,
             required_evidence: BTreeMap::new(),
+            defect_codes: None,
+            failure_codes: None,
         }
     }
 }
@@ -429,6 +436,7 @@ pub fn validate_claim(claim: &Claim, cx: &ClaimContext<'_>) -> Result<Validation
     evidence(claim, cx.rules, &mut r);
     let coverage = coverage_checks(claim, cx, &dates, usage, &mut r)?;
     duplicates(claim, cx, &dates, &mut r);
+    allowed_codes(claim, cx.rules, &mut r);
     let outcome = if r.findings.iter().any(|f| f.severity == Severity::Error) {
         ValidationOutcome::Reject
     } else if r.findings.is_empty() {
@@ -942,6 +950,40 @@ fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             })
         })
         .collect()
+}
+
+/// The component and failure codes against the lists the host was given (a blank code is
+/// already a missing field).
+fn allowed_codes(c: &Claim, rules: &Rules, r: &mut Report) {
+    for (allowed, value, code, path, what) in [
+        (
+            &rules.defect_codes,
+            &c.failure.component,
+            "DEFECT_CODE_UNKNOWN",
+            "claim.failure.component",
+            "defect",
+        ),
+        (
+            &rules.failure_codes,
+            &c.failure.failure_code,
+            "FAILURE_CODE_UNKNOWN",
+            "claim.failure.failure_code",
+            "failure",
+        ),
+    ] {
+        let Some(allowed) = allowed else { continue };
+        if !blank(value) && !allowed.iter().any(|a| a == value) {
+            r.error(
+                code,
+                path,
+                format!(
+                    "`{value}` is not one of the {} {what} codes allowed for this claim",
+                    allowed.len()
+                ),
+                &[("code", value.clone())],
+            );
+        }
+    }
 }
 
 fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {

@@ -79,6 +79,8 @@ operations! {
         "claim_changed",
         "cnh_claim_body",
         "cnh_read_response",
+        "cnh_defect_failure_request",
+        "cnh_defect_failure_answer",
         "product_code_registration",
         "warranty_life_plans",
         "warranty_life_request",

@@ -192,6 +192,23 @@ pub(super) struct PartnerAnswerReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct DefectLookupReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    #[serde(default)]
+    lookup: crate::sync::cnh::DefectFailureLookup,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DefectAnswerReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct WlRequestReq {
     #[allow(dead_code)]
     op: IgnoredAny,
@@ -518,6 +535,20 @@ impl Engine {
                 }
                 ser(out, &Plans { plans })
             }),
+            "cnh_defect_failure_request" => parse(request).and_then(|r: DefectLookupReq| {
+                let body = crate::sync::cnh::defect_failure_body(&r.lookup)?;
+                ser(
+                    out,
+                    &serde_json::json!({
+                        "method": "POST",
+                        "path": crate::sync::cnh::DEFECT_FAILURE_PATH,
+                        "body": body,
+                    }),
+                )
+            }),
+            "cnh_defect_failure_answer" => parse(request).and_then(|r: DefectAnswerReq| {
+                ser(out, &crate::sync::cnh::read_defect_failure_answer(&r.body)?)
+            }),
             "warranty_life_request" => parse(request).and_then(|r: WlRequestReq| {
                 let write = wl::Write {
                     customer: r.customer,
@@ -722,6 +753,8 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "product_code_registration" => same::<RegistrationReq>(req),
         "warranty_life_plans" => same::<WlPlansReq>(req),
         "warranty_life_request" => same::<WlRequestReq>(req),
+        "cnh_defect_failure_request" => same::<DefectLookupReq>(req),
+        "cnh_defect_failure_answer" => same::<DefectAnswerReq>(req),
         "warranty_life_auth" => same::<WlAuthReq>(req),
         "warranty_life_page" => same::<WlPageReq>(req),
         "crm_installed_item_coverage" => same::<CrmCoverageReq>(req),

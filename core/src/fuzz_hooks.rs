@@ -60,6 +60,7 @@ pub fn partner_answers(data: &[u8]) {
     let _ = crate::sync::cnh::read_create_claim_response(status, body, at);
     let _ = crate::sync::warranty_life::read_error(status, body);
     let _ = crate::sync::outbox::partner_message(body, status);
+    let _ = crate::sync::cnh::read_defect_failure_answer(body);
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
         let _ = crate::sync::warranty_life::plan_from_response(&v, "plan");
         let _ = crate::crm::import(&v, "response", Calendar::Fixed(at.offset()));

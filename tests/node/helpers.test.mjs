@@ -259,6 +259,21 @@ test('warrantyLifeRequest: a sold TV line as the POST /items the account receive
     { query: 'startAt=100&limit=50', start_at: 100, limit: 50, more: true });
 });
 
+test('CNH defect/failure lookup: its answer feeds validateClaim, which refuses a code CNH did not list', () => {
+  assert.equal(w.cnhDefectFailureRequest().body.ZcnWtClaimLookupEw20.Lang, 'E');
+  const R = 'ZcnWtClaimLookupEw20Response';
+  const codes = w.cnhDefectFailureAnswer({ body: JSON.stringify({ [R]: {
+    ToutDefect: { Item: { Code: 'HYD-PUMP', Description: 'Hydraulic pump' } },
+    ToutFailure: { Item: [{ Code: 'LEAK', Description: 'Leak' }] } } }) });
+  const rules = { defect_codes: codes.defects.map((d) => d.code), failure_codes: codes.failures.map((f) => f.code) };
+  assert.deepEqual(rules, { defect_codes: ['HYD-PUMP'], failure_codes: ['LEAK'] });
+  const { claim, as_of } = example('claims/validate-tractor.json');
+  assert.equal(w.validateClaim({ claim, as_of, rules }).outcome, 'accept');
+  const other = { ...claim, failure: { ...claim.failure, failure_code: 'NOISE' } };
+  assert.deepEqual(w.validateClaim({ claim: other, as_of, rules }).findings.map((f) => f.code), ['FAILURE_CODE_UNKNOWN']);
+  assert.throws(() => w.cnhDefectFailureAnswer({ body: '{}' }), (e) => e.path === 'body');
+});
+
 // The helper name of an operation: `stack_coverage` → `stackCoverage`.
 const camel = (op) => op.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const operations = (m) => JSON.parse(m.call('{"op":"version"}')).result.operations;

@@ -151,6 +151,8 @@ function makeApi(raw, withSync) {
     webhookVerify: oneShot('webhook_verify'),
     cnhClaimBody: oneShot('cnh_claim_body'),
     cnhReadResponse: oneShot('cnh_read_response'),
+    cnhDefectFailureRequest: (args = {}) => request(raw.call, 'cnh_defect_failure_request', args),
+    cnhDefectFailureAnswer: oneShot('cnh_defect_failure_answer'),
     productCodeRegistration: oneShot('product_code_registration'),
     warrantyLifePlans: oneShot('warranty_life_plans'),
     warrantyLifeRequest: oneShot('warranty_life_request'),

@@ -155,6 +155,10 @@ export interface ClaimRules {
   filing_deadline_days?: number;
   duplicate_window_days?: number;
   required_evidence?: Record<string, string[]>;
+  /** The codes the claim's component code may be (e.g. `cnhDefectFailureAnswer`'s defects). */
+  defect_codes?: string[];
+  /** The codes the claim's failure code may be. */
+  failure_codes?: string[];
 }
 export interface KnownClaim { dms_claim_number?: string; serial?: string; component?: string; failure_date?: string; usage?: string }
 export interface ValidateClaimRequest { claim: Claim; as_of: Instant; zone?: Zone; rules?: ClaimRules; known_claims?: KnownClaim[] }

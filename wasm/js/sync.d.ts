@@ -119,6 +119,16 @@ export interface Registration {
   country: "TR" | "US" | "DE" | "GB" | "AE" | "NL" | "FR"; external_order_id: string;
   external_line_id?: string | null; purchased_at?: Instant | null; expires_at?: Instant | null;
 }
+export interface DefectFailureLookup {
+  defect_group?: string; defect_sub?: string; defect_sub_sub?: string; defect_description_group?: string;
+  defect_description_sub?: string; defect_description_sub_sub?: string; failure_code?: string;
+  failure_description?: string; serial?: string; language?: string;
+}
+export interface CodeEntry { code: string; description: string }
+/** CNH's Defect/Failure code lookup request (POST, below the partner's base URL). */
+export function cnhDefectFailureRequest(request?: { lookup?: DefectFailureLookup }): { method: "POST"; path: string; body: Record<string, unknown> };
+/** The lookup's answer as code lists (`rules.defect_codes`, `rules.failure_codes` of validateClaim). */
+export function cnhDefectFailureAnswer(request: { body: string }): { defects: CodeEntry[]; failures: CodeEntry[]; materials: CodeEntry[]; operations: CodeEntry[] };
 export interface WarrantyLifeCredentials { key: string; secret: string; sub_account?: string }
 export interface WarrantyLifeRequest {
   customer?: { country: "US" | "CA" | "IN" | "BD" | "PH" | "AU"; ref_id?: string; order_ref_id?: string; email?: string;
@@ -172,6 +182,7 @@ declare const api: Omit<typeof rules, 'Engine'> & {
   Engine: typeof Engine;
   importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
+  cnhDefectFailureRequest: typeof cnhDefectFailureRequest; cnhDefectFailureAnswer: typeof cnhDefectFailureAnswer;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
   warrantyLifeRequest: typeof warrantyLifeRequest; warrantyLifeAuth: typeof warrantyLifeAuth;
   warrantyLifePage: typeof warrantyLifePage;

@@ -276,6 +276,163 @@ pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Resul
     })
 }
 
+/// The Defect/Failure code lookup's search terms (`ZcnWtClaimLookupEw20`): complete or partial
+/// codes and descriptions, `*` for everything at the next level.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DefectFailureLookup {
+    /// `DefCodeGroup`, e.g. `10`.
+    pub defect_group: String,
+    /// `DefCodeSub`, e.g. `10102`.
+    pub defect_sub: String,
+    /// `DefCodeSubSub`, e.g. `10102AK`.
+    pub defect_sub_sub: String,
+    /// `DefDescGroup`, e.g. `Engine`.
+    pub defect_description_group: String,
+    /// `DefDescSub`, e.g. `Pan and covers`.
+    pub defect_description_sub: String,
+    /// `DefDescSubSub`, e.g. `ENGIN BLOCK COVER`.
+    pub defect_description_sub_sub: String,
+    /// `FailCode`, e.g. `001`.
+    pub failure_code: String,
+    /// `FailDesc`, e.g. `SPECIAL INSPECTION CHECKS`.
+    pub failure_description: String,
+    /// `IRelobExt`: the serial number, to narrow the answer.
+    pub serial: String,
+    /// `Lang`: one letter (`E`, English, when empty).
+    pub language: String,
+}
+
+/// Where the Defect/Failure code lookup is sent (`POST`, below the partner's base URL).
+pub const DEFECT_FAILURE_PATH: &str = "/external/services/warrantyclaim/defectfailure";
+
+/// The lookup's request body: every field of `ZcnWtClaimLookupEw20` (Char100, `Lang` Char1).
+pub fn defect_failure_body(l: &DefectFailureLookup) -> Result<Value> {
+    let language = if l.language.is_empty() {
+        "E"
+    } else {
+        l.language.as_str()
+    };
+    if language.chars().count() != 1 || !language.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Error::invalid(
+            "lookup.language",
+            "one capital letter (`E` for English)",
+        ));
+    }
+    let mut m = Map::new();
+    for (key, field, value) in [
+        ("DefCodeGroup", "defect_group", &l.defect_group),
+        ("DefCodeSub", "defect_sub", &l.defect_sub),
+        ("DefCodeSubSub", "defect_sub_sub", &l.defect_sub_sub),
+        (
+            "DefDescGroup",
+            "defect_description_group",
+            &l.defect_description_group,
+        ),
+        (
+            "DefDescSub",
+            "defect_description_sub",
+            &l.defect_description_sub,
+        ),
+        (
+            "DefDescSubSub",
+            "defect_description_sub_sub",
+            &l.defect_description_sub_sub,
+        ),
+        ("FailCode", "failure_code", &l.failure_code),
+        ("FailDesc", "failure_description", &l.failure_description),
+        ("IRelobExt", "serial", &l.serial),
+    ] {
+        if value.chars().count() > 100 {
+            return Err(Error::invalid(
+                format!("lookup.{field}"),
+                "CNH takes at most 100 characters here",
+            ));
+        }
+        m.insert(key.into(), Value::String(value.clone()));
+    }
+    m.insert("Lang".into(), Value::String(language.into()));
+    let mut body = Map::new();
+    body.insert("ZcnWtClaimLookupEw20".into(), Value::Object(m));
+    Ok(Value::Object(body))
+}
+
+/// One code of the lookup's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CodeEntry {
+    /// `Code` (`MatCode` for materials and operations).
+    pub code: String,
+    /// `Description` (`MaterialDescription`).
+    pub description: String,
+}
+
+/// The lookup's answer, as lists a claim (and `validate_claim`'s `rules`) can use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DefectFailureCodes {
+    /// `ToutDefect`: the codes for the claim's component (`rules.defect_codes`).
+    pub defects: Vec<CodeEntry>,
+    /// `ToutFailure`: the failure codes (`rules.failure_codes`).
+    pub failures: Vec<CodeEntry>,
+    /// `ToutMaterial`.
+    pub materials: Vec<CodeEntry>,
+    /// `ToutOperation`.
+    pub operations: Vec<CodeEntry>,
+}
+
+/// Reads the lookup's answer (`ZcnWtClaimLookupEw20Response`). Each table's `Item` may be one
+/// object or an array of them (SAP sends either); a missing table is empty; unknown fields
+/// are ignored. A body that is not that object, or an item without its code, is an error at
+/// its path below `body`.
+pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
+    let root = "ZcnWtClaimLookupEw20Response";
+    let Some(r) = v.get(root).and_then(Value::as_object) else {
+        return Err(Error::invalid(
+            "body",
+            format!("expected an object with `{root}`"),
+        ));
+    };
+    let table = |name: &str, code: &str, description: &str| -> Result<Vec<CodeEntry>> {
+        let at = format!("body.{root}.{name}");
+        let items = match r.get(name) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Object(t)) => match t.get("Item") {
+                None | Some(Value::Null) => return Ok(Vec::new()),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (format!("{at}.Item[{i}]"), x))
+                    .collect::<Vec<_>>(),
+                Some(x) => vec![(format!("{at}.Item"), x)],
+            },
+            Some(_) => return Err(Error::invalid(at, "expected an object with `Item`")),
+        };
+        items
+            .into_iter()
+            .map(|(path, x)| {
+                let text = |k: &str| x.get(k).and_then(Value::as_str).map(str::to_string);
+                match text(code) {
+                    Some(c) if !c.trim().is_empty() => Ok(CodeEntry {
+                        code: c,
+                        description: text(description).unwrap_or_default(),
+                    }),
+                    _ => Err(Error::invalid(
+                        format!("{path}.{code}"),
+                        "an entry without its code",
+                    )),
+                }
+            })
+            .collect()
+    };
+    Ok(DefectFailureCodes {
+        defects: table("ToutDefect", "Code", "Description")?,
+        failures: table("ToutFailure", "Code", "Description")?,
+        materials: table("ToutMaterial", "MatCode", "MaterialDescription")?,
+        operations: table("ToutOperation", "MatCode", "MaterialDescription")?,
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
