@@ -244,7 +244,8 @@ pub(super) struct WlPageReq {
     page: u64,
     limit: u64,
     #[serde(default)]
-    returned: Option<usize>,
+    // u64, not usize: the same range on every target (wasm32's usize is 32 bits).
+    returned: Option<u64>,
 }
 
 #[derive(Deserialize)]

@@ -76,8 +76,8 @@ pub fn page_query(page: u64, limit: u64) -> Result<String> {
 }
 
 /// Whether another page may follow one that returned `returned` results of `limit`.
-pub fn has_next_page(returned: usize, limit: u64) -> bool {
-    u64::try_from(returned).is_ok_and(|r| r >= limit && limit > 0)
+pub fn has_next_page(returned: u64, limit: u64) -> bool {
+    returned >= limit && limit > 0
 }
 
 /// The error body: `{"error_code": 0, "status_text": "Bad Request", "message": "…"}`.
