@@ -470,14 +470,15 @@ fn peek_op(request: &str) -> Result<String> {
 }
 
 /// Whether serde's message is the one of the sync layer's number-or-text fields.
+#[cfg(feature = "sync")]
 fn sync_expecting(msg: &str) -> bool {
-    #[cfg(feature = "sync")]
-    return msg.ends_with(crate::sync::u64_text::EXPECTING);
-    #[cfg(not(feature = "sync"))]
-    return {
-        let _ = msg;
-        false
-    };
+    msg.ends_with(crate::sync::u64_text::EXPECTING)
+}
+
+/// Without the sync layer there are no number-or-text fields.
+#[cfg(not(feature = "sync"))]
+fn sync_expecting(_: &str) -> bool {
+    false
 }
 
 /// Second pass: the operation's typed request. A data error is placed by its position in the

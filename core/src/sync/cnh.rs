@@ -381,11 +381,11 @@ pub struct DefectFailureCodes {
 
 /// Reads the lookup's answer (`ZcnWtClaimLookupEw20Response`). Each table's `Item` may be one
 /// object or an array of them (SAP sends either); a missing table is empty; unknown fields
-/// are ignored. A body that is not that object, or an item without its code, is an error at
-/// its path below `body`.
+/// are ignored. A body that is not that object (a repeated key included, as for the Create
+/// Claim answer), or an item without its code, is an error at its path below `body`.
 pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
-    let v: Value =
-        serde_json::from_str(body).map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
+    let v: Value = crate::strict::from_str(body)
+        .map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
     let root = "ZcnWtClaimLookupEw20Response";
     let Some(r) = v.get(root).and_then(Value::as_object) else {
         return Err(Error::invalid(

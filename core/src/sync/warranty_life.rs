@@ -330,7 +330,7 @@ fn required(value: &str, path: &str) -> Result<()> {
 }
 
 /// An item's condition when sold (`purchasedCondition`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Condition {
     /// `NEW` (the default).
@@ -342,18 +342,8 @@ pub enum Condition {
     Refurbished,
 }
 
-impl Condition {
-    fn as_str(self) -> &'static str {
-        match self {
-            Condition::New => "NEW",
-            Condition::Used => "USED",
-            Condition::Refurbished => "REFURBISHED",
-        }
-    }
-}
-
 /// The kind of a serial number (`serialNumberType`), when known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SerialType {
     /// `ESN`.
     #[serde(rename = "ESN")]
@@ -364,16 +354,6 @@ pub enum SerialType {
     /// `MEID`.
     #[serde(rename = "MEID")]
     Meid,
-}
-
-impl SerialType {
-    fn as_str(self) -> &'static str {
-        match self {
-            SerialType::Esn => "ESN",
-            SerialType::Imei => "IMEI",
-            SerialType::Meid => "MEID",
-        }
-    }
 }
 
 /// A sold line, for `POST /items`.
@@ -459,7 +439,7 @@ pub fn item_body(i: &SoldItem) -> Result<Value> {
         "dateOfPurchase".into(),
         Value::String(wl_date(i.purchased_at)),
     );
-    m.insert("purchasedCondition".into(), json!(i.condition.as_str()));
+    m.insert("purchasedCondition".into(), json!(i.condition));
     if let Some(y) = i.contract_years {
         m.insert("contractYears".into(), json!(y));
     }
@@ -472,7 +452,7 @@ pub fn item_body(i: &SoldItem) -> Result<Value> {
     }
     crate::sync::put_nonempty(&mut m, "serialNumber", &i.serial);
     if let Some(t) = i.serial_type {
-        m.insert("serialNumberType".into(), json!(t.as_str()));
+        m.insert("serialNumberType".into(), json!(t));
     }
     m.insert("isRepaired".into(), Value::Bool(i.is_repaired));
     m.insert("hasDamage".into(), Value::Bool(i.has_damage));
@@ -726,47 +706,57 @@ impl Write {
             return Ok(post("receipts", receipt_body(r)?));
         }
         if let Some(b) = &self.voucher_batch {
-            if b.qty == 0 {
-                return Err(Error::invalid("voucher_batch.qty", "at least one code"));
-            }
-            required(&b.plan_id, "voucher_batch.plan_id")?;
-            let mut m = Map::new();
-            m.insert("qty".into(), json!(b.qty));
-            m.insert("warrantyPlanId".into(), json!(b.plan_id));
-            crate::sync::put_nonempty(&mut m, "note", &b.note);
-            return Ok(post("voucher-batch", Value::Object(m)));
+            return Ok(post("voucher-batch", voucher_batch_body(b)?));
         }
-        let Some(v) = &self.voucher_sold else {
-            return Err(Error::invalid("", "nothing to send"));
-        };
-        if v.code.is_empty()
-            || !v
-                .code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(Error::invalid(
-                "voucher_sold.code",
-                "a voucher code is letters, digits, `-` and `_` (it goes in the URL)",
-            ));
+        match &self.voucher_sold {
+            Some(v) => voucher_sold_request(v),
+            None => Err(Error::invalid("", "nothing to send")),
         }
-        let mut m = Map::new();
-        for (k, s) in [("orderRefId", &v.order_ref_id), ("refId", &v.ref_id)] {
-            crate::sync::put_nonempty(&mut m, k, s);
-        }
-        m.insert("dateOfPurchase".into(), Value::String(wl_date(v.sold_at)));
-        for (k, s) in [("model", &v.model), ("mpn", &v.mpn), ("make", &v.make)] {
-            crate::sync::put_nonempty(&mut m, k, s);
-        }
-        if let Some(d) = v.device_value {
-            m.insert("deviceValue".into(), money(d));
-        }
-        Ok(HttpRequest::new(
-            "PUT",
-            format!("{API_PREFIX}/voucher/{}", v.code),
-            Value::Object(m),
-        ))
     }
+}
+
+/// The `POST /voucher-batch` body.
+pub fn voucher_batch_body(b: &VoucherBatch) -> Result<Value> {
+    if b.qty == 0 {
+        return Err(Error::invalid("voucher_batch.qty", "at least one code"));
+    }
+    required(&b.plan_id, "voucher_batch.plan_id")?;
+    let mut m = Map::new();
+    m.insert("qty".into(), json!(b.qty));
+    m.insert("warrantyPlanId".into(), json!(b.plan_id));
+    crate::sync::put_nonempty(&mut m, "note", &b.note);
+    Ok(Value::Object(m))
+}
+
+/// The `PUT /voucher/{code}` request marking a voucher as sold.
+pub fn voucher_sold_request(v: &VoucherSold) -> Result<HttpRequest> {
+    if v.code.is_empty()
+        || !v
+            .code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "voucher_sold.code",
+            "a voucher code is letters, digits, `-` and `_` (it goes in the URL)",
+        ));
+    }
+    let mut m = Map::new();
+    for (k, s) in [("orderRefId", &v.order_ref_id), ("refId", &v.ref_id)] {
+        crate::sync::put_nonempty(&mut m, k, s);
+    }
+    m.insert("dateOfPurchase".into(), Value::String(wl_date(v.sold_at)));
+    for (k, s) in [("model", &v.model), ("mpn", &v.mpn), ("make", &v.make)] {
+        crate::sync::put_nonempty(&mut m, k, s);
+    }
+    if let Some(d) = v.device_value {
+        m.insert("deviceValue".into(), money(d));
+    }
+    Ok(HttpRequest::new(
+        "PUT",
+        format!("{API_PREFIX}/voucher/{}", v.code),
+        Value::Object(m),
+    ))
 }
 
 #[cfg(test)]
