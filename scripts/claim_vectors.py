@@ -3,6 +3,7 @@ claims_report), written out by hand from DESIGN.md section 8 and docs/claims.md.
 are computed here with Python's hashlib over the documented canonical form, independently of
 the Rust code. Imported by make_vectors.py."""
 import copy
+from decimal import Decimal
 import base64
 import hashlib
 import hmac
@@ -322,6 +323,98 @@ def add(vec, ok, err):
              [("REQUIRED_FIELD_MISSING", "claim.failure.component")], rules=codes)
     validate("codes_compared_exactly", claim_with(**{"failure.failure_code": "leak"}), "reject",
              [("FAILURE_CODE_UNKNOWN", "claim.failure.failure_code")], rules=codes)
+
+    # --- EZ Labor (rules.ez_labor, from cnh_ez_labor_answer) and PIP parts (rules.pip_parts) ---------
+    # The model: a claim uses EZ Labor when the rule is given or it carries an id; the rule's id must
+    # be the claim's; exactly one labour line; its quantity equals freeze_wu as a number.
+    def ez_model(claim, rule):
+        out = []
+        uid = claim["failure"].get("ez_labor_unique_id", "")
+        if rule is None and not uid.strip():
+            return out
+        if rule is not None:
+            if not uid.strip():
+                out.append(("EZ_LABOR_ID_MISSING", "claim.failure.ez_labor_unique_id"))
+            elif uid.strip() != rule["unique_id"].strip():
+                out.append(("EZ_LABOR_ID_MISMATCH", "claim.failure.ez_labor_unique_id"))
+        labour = [i for i, l in enumerate(claim["lines"]) if l.get("category") == "labour"]
+        if len(labour) != 1:
+            out.append(("EZ_LABOR_LINES", "claim.lines"))
+        elif rule is not None and rule.get("freeze_wu") is not None:
+            i = labour[0]
+            if Decimal(claim["lines"][i]["quantity"]) != Decimal(rule["freeze_wu"]):
+                out.append(("EZ_LABOR_WORK_UNITS", f"claim.lines[{i}].quantity"))
+        return out
+
+    def pip_model(claim, parts):
+        out = []
+        for p in parts:
+            if not p.get("mandatory"):
+                continue
+            mine = [l for l in claim["lines"] if l.get("category") == "parts"
+                    and l.get("material_code", "").strip() == p["material_code"].strip()]
+            if not mine:
+                out.append(("PIP_PART_MISSING", "claim.lines"))
+            elif sum(Decimal(l["quantity"]) for l in mine) < Decimal(p["quantity"]):
+                out.append(("PIP_PART_SHORT", "claim.lines"))
+        return out
+
+    def with_lines(extra, **changes):
+        c = claim_with(**changes)
+        c["lines"] = c["lines"] + extra
+        c["total"] = str(sum(Decimal(l["amount"]) for l in c["lines"]))
+        return c
+
+    ez = {"unique_id": "6f1c2a9e-77b0-4b8e-9d52-1a2b3c4d5e6f", "freeze_wu": "2.5"}
+    ez_id = {"failure.ez_labor_unique_id": ez["unique_id"]}
+    extra_labour = {"category": "labour", "quantity": "1", "amount": "65.00", "currency": "EUR"}
+    for name, claim, rule in [
+        ("ez_labor_as_cnh_froze_it", claim_with(**ez_id), ez),
+        ("ez_labor_work_units_compared_as_numbers", claim_with(**ez_id), dict(ez, freeze_wu="2.50")),
+        ("ez_labor_without_work_units", claim_with(**ez_id), {"unique_id": ez["unique_id"]}),
+        ("ez_labor_id_missing", claim_with(), ez),
+        ("ez_labor_id_mismatch", claim_with(**{"failure.ez_labor_unique_id": "0000"}), ez),
+        ("ez_labor_work_units_differ", claim_with(**ez_id), dict(ez, freeze_wu="3")),
+        ("ez_labor_two_labour_lines", with_lines([extra_labour], **ez_id), ez),
+        ("ez_labor_no_labour_line_and_wrong_id",
+         claim_with(**{"failure.ez_labor_unique_id": "0000", "lines": CLAIM["lines"][:1], "total": "184.20"}), ez),
+        ("ez_labor_id_without_rule_two_lines", with_lines([extra_labour], **ez_id), None),
+        ("ez_labor_id_without_rule_one_line", claim_with(**ez_id), None),
+    ]:
+        findings = ez_model(claim, rule)
+        rules = {} if rule is None else {"ez_labor": rule}
+        validate(name, claim, "reject" if findings else "accept", findings, rules=rules)
+
+    pip = [{"pip_code": "P24-017", "level": "1", "defect_code": "10102AK", "mandatory": True,
+            "material_type": "ZPAR", "material_code": "87654321", "quantity": "1"},
+           {"pip_code": "P24-017", "mandatory": False, "material_code": "47132800", "quantity": "4"}]
+    two_seals = {"category": "parts", "material_code": "87654321", "quantity": "1", "amount": "184.20", "currency": "EUR"}
+    for name, claim, parts in [
+        ("pip_mandatory_part_on_the_claim", claim_with(), pip),
+        ("pip_mandatory_part_missing", claim_with(), [dict(pip[0], material_code="99999999")] + pip[1:]),
+        ("pip_mandatory_part_short", claim_with(), [dict(pip[0], quantity="2")]),
+        ("pip_part_lines_added_up", with_lines([two_seals]), [dict(pip[0], quantity="2")]),
+        ("pip_optional_part_may_be_absent", claim_with(), pip[1:]),
+        ("pip_labour_line_is_not_a_part", claim_with(), [dict(pip[0], material_code="")]),
+        ("pip_two_mandatory_parts_missing", claim_with(),
+         [dict(pip[0], material_code="A1"), dict(pip[0], material_code="B2", quantity="0.5")]),
+    ]:
+        findings = pip_model(claim, parts)
+        validate(name, claim, "reject" if findings else "accept", findings, rules={"pip_parts": parts})
+    validate("pip_and_ez_findings_in_rule_order", claim_with(**{"failure.ez_labor_unique_id": "0000"}), "reject",
+             [("EZ_LABOR_ID_MISMATCH", "claim.failure.ez_labor_unique_id"), ("PIP_PART_MISSING", "claim.lines")],
+             rules={"ez_labor": ez, "pip_parts": [dict(pip[0], material_code="A1")]})
+    validate("pip_missing_part_params", claim_with(), "reject", [("PIP_PART_MISSING", "claim.lines")],
+             rules={"pip_parts": [dict(pip[0], material_code="A1", quantity="3")]},
+             extra_expect={"findings": [{"severity": "error",
+                                         "params": {"material_code": "A1", "quantity": "3", "found": "0"}}]})
+    verr_rules = [("ez_labor_rule_unknown_field", {"ez_labor": dict(ez, attempts=2)}, "rules.ez_labor.attempts"),
+                  ("ez_labor_rule_negative_work_units", {"ez_labor": dict(ez, freeze_wu="-1")}, "rules.ez_labor.freeze_wu"),
+                  ("pip_part_quantity_not_a_decimal", {"pip_parts": [dict(pip[0], quantity="two")]},
+                   "rules.pip_parts[0].quantity")]
+    for name, rules, path in verr_rules:
+        vec("claim_" + name, {"op": "validate_claim", "claim": claim_with(), "as_of": AS_OF, "zone": ZONE,
+                              "rules": rules}, err("INVALID_INPUT", path))
 
     # --- several findings at once, in the documented order --------------------------------------------
     validate("findings_in_rule_order", claim_with(dealer="", warranty_type="D", repair_end="2026-11-11",

@@ -66,6 +66,8 @@ def main():
     for status in (200, 201, 202, 400, 401, 404, 422, 429, 500, 503):
         for b in bodies[:60]:
             put("partner_answers", struct.pack(">H", status) + b.encode())
+    for b in bodies:  # every partner body once, as a success
+        put("partner_answers", struct.pack(">H", 200) + b.encode())
     for d in sorted(dates) + ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
                               "Sun Nov  6 08:49:37 1994", "120", "2016-03-15 00:00:00.0", "2016-03-03T14:13:11",
                               "2016-03-15", "2024-02-29T12:00:00Z", "2026-03-08T02:30:00-05:00"]:

@@ -531,6 +531,10 @@ import sync_vectors  # noqa: E402
 
 sync_vectors.add(vec, ok, err, scenario)
 
+import cnh_vectors  # noqa: E402
+
+cnh_vectors.add(vec, ok, err)
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)

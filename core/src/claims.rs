@@ -122,6 +122,9 @@ pub struct Failure {
     pub severity: String,
     /// Failure description.
     pub description: String,
+    /// The id CNH's EZ Labor answer gave (`ezLaborUniqueID`), when the claim uses EZ Labor.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ez_labor_unique_id: String,
 }
 
 /// The five text blocks of a claim.
@@ -213,6 +216,46 @@ pub struct Rules {
     pub defect_codes: Option<Vec<String>>,
     /// The failure codes the claim's failure code may be. Absent: any code.
     pub failure_codes: Option<Vec<String>>,
+    /// The claim uses EZ Labor with this answer (CNH's `cnh_ez_labor_answer`): it must carry
+    /// the id and one labour line of these work units. Absent: only a claim that carries an
+    /// id is held to the one labour line.
+    pub ez_labor: Option<EzLaborRule>,
+    /// The parts of the claim's PIP (CNH's `cnh_pip_answer`): the mandatory ones must be on
+    /// the claim's parts lines, in at least their quantity. Absent: no PIP check.
+    pub pip_parts: Option<Vec<PipPart>>,
+}
+
+/// What `validate_claim` checks of a claim that uses EZ Labor (the EZ Labor answer's
+/// `unique_id` and `freeze_wu`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EzLaborRule {
+    /// The id the claim's `failure.ez_labor_unique_id` must be.
+    pub unique_id: String,
+    /// The work units its one labour line's quantity must be.
+    #[serde(default)]
+    pub freeze_wu: Option<Dec>,
+}
+
+/// One part of a PIP (`table_results`), as the answer gives it and as `rules.pip_parts`
+/// takes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PipPart {
+    /// `pip_code`.
+    pub pip_code: String,
+    /// `levelid`.
+    pub level: String,
+    /// `defect_code`.
+    pub defect_code: String,
+    /// `mandatory`: the claim must carry this part.
+    pub mandatory: bool,
+    /// `material_type` (item category).
+    pub material_type: String,
+    /// `material_code`: the part number.
+    pub material_code: String,
+    /// `material_quantity`.
+    pub quantity: Dec,
 }
 
 impl Default for Rules {
@@ -223,6 +266,8 @@ impl Default for Rules {
             required_evidence: BTreeMap::new(),
             defect_codes: None,
             failure_codes: None,
+            ez_labor: None,
+            pip_parts: None,
         }
     }
 }
@@ -437,6 +482,8 @@ pub fn validate_claim(claim: &Claim, cx: &ClaimContext<'_>) -> Result<Validation
     let coverage = coverage_checks(claim, cx, &dates, usage, &mut r)?;
     duplicates(claim, cx, &dates, &mut r);
     allowed_codes(claim, cx.rules, &mut r);
+    ez_labor(claim, cx.rules, &mut r);
+    pip_parts(claim, cx.rules, &mut r);
     let outcome = if r.findings.iter().any(|f| f.severity == Severity::Error) {
         ValidationOutcome::Reject
     } else if r.findings.is_empty() {
@@ -981,6 +1028,122 @@ fn allowed_codes(c: &Claim, rules: &Rules, r: &mut Report) {
                     allowed.len()
                 ),
                 &[("code", value.clone())],
+            );
+        }
+    }
+}
+
+/// A claim that uses EZ Labor (the host gave `rules.ez_labor`, or the claim carries an id)
+/// has one labour line; with the rule, the claim carries its id and the line its work units.
+fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
+    let id = &c.failure.ez_labor_unique_id;
+    if rules.ez_labor.is_none() && blank(id) {
+        return;
+    }
+    let path = "claim.failure.ez_labor_unique_id";
+    if let Some(rule) = &rules.ez_labor {
+        if blank(id) {
+            r.error(
+                "EZ_LABOR_ID_MISSING",
+                path,
+                format!(
+                    "The claim uses EZ Labor but does not carry its id {}",
+                    rule.unique_id
+                ),
+                &[("expected", rule.unique_id.clone())],
+            );
+        } else if id.trim() != rule.unique_id.trim() {
+            r.error(
+                "EZ_LABOR_ID_MISMATCH",
+                path,
+                format!(
+                    "The EZ Labor id {id} is not the one CNH gave ({})",
+                    rule.unique_id
+                ),
+                &[("expected", rule.unique_id.clone()), ("found", id.clone())],
+            );
+        }
+    }
+    let labour: Vec<(usize, &Line)> = c
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.category == "labour")
+        .collect();
+    let [(i, line)] = labour.as_slice() else {
+        r.error(
+            "EZ_LABOR_LINES",
+            "claim.lines",
+            format!(
+                "An EZ Labor claim has exactly one labour line; this one has {}",
+                labour.len()
+            ),
+            &[("count", labour.len().to_string())],
+        );
+        return;
+    };
+    let Some(wu) = rules.ez_labor.as_ref().and_then(|e| e.freeze_wu) else {
+        return;
+    };
+    if let Some(q) = parse_decimal(&line.quantity) {
+        if q != wu.0 {
+            r.error(
+                "EZ_LABOR_WORK_UNITS",
+                format!("claim.lines[{i}].quantity"),
+                format!(
+                    "The labour line claims {} work units; EZ Labor froze them at {wu}",
+                    line.quantity
+                ),
+                &[
+                    ("expected", wu.to_string()),
+                    ("found", line.quantity.clone()),
+                ],
+            );
+        }
+    }
+}
+
+/// Each mandatory PIP part is on the claim's parts lines, in at least its quantity (lines of
+/// the same part number are added up).
+fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
+    let Some(parts) = &rules.pip_parts else {
+        return;
+    };
+    for p in parts.iter().filter(|p| p.mandatory) {
+        let have: Decimal = c
+            .lines
+            .iter()
+            .filter(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim())
+            .filter_map(|l| parse_decimal(&l.quantity))
+            .sum();
+        let on_claim = c
+            .lines
+            .iter()
+            .any(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim());
+        let params = [
+            ("material_code", p.material_code.clone()),
+            ("quantity", p.quantity.to_string()),
+            ("found", have.to_string()),
+        ];
+        if !on_claim {
+            r.error(
+                "PIP_PART_MISSING",
+                "claim.lines",
+                format!(
+                    "PIP {} needs part {} ({}); the claim does not have it",
+                    p.pip_code, p.material_code, p.quantity
+                ),
+                &params,
+            );
+        } else if have < p.quantity.0 {
+            r.error(
+                "PIP_PART_SHORT",
+                "claim.lines",
+                format!(
+                    "PIP {} needs {} of part {}; the claim has {have}",
+                    p.pip_code, p.quantity, p.material_code
+                ),
+                &params,
             );
         }
     }

@@ -13,6 +13,7 @@ use crate::claims::Claim;
 use crate::error::{Error, Result};
 use crate::lifecycle::Transitioned;
 use crate::policy::Policy;
+use crate::sync::cnh;
 use crate::sync::flows::{self, ActivationConfig, ClaimNotifyConfig, LineActivation, Sale};
 use crate::sync::outbox::{Header, Message, Outbox, OutboxConfig, Persist, Snapshot, Transmit};
 use crate::sync::warranty_life as wl;
@@ -199,12 +200,87 @@ pub(super) struct DefectLookupReq {
     lookup: crate::sync::cnh::DefectFailureLookup,
 }
 
+/// A partner answer read from its body alone.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct DefectAnswerReq {
+pub(super) struct BodyReq {
     #[allow(dead_code)]
     op: IgnoredAny,
     body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AttachmentReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    #[serde(default)]
+    upload: Option<cnh::documents::AttachmentUpload>,
+    #[serde(default)]
+    fetch: Option<cnh::documents::AttachmentFetch>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UploadAnswerReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    status: u16,
+    #[serde(default)]
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MpsTcReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    serial: String,
+    document: cnh::documents::PppDocument,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DocumentAnswerReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    status: u16,
+    #[serde(default)]
+    content_type: String,
+    #[serde(default)]
+    body_base64: String,
+    expect: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BodyAtReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    body: String,
+    at: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InvoiceReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    #[serde(default)]
+    summary: Option<cnh::invoice::DealerQuery>,
+    #[serde(default)]
+    daily: Option<cnh::invoice::DealerQuery>,
+    #[serde(default)]
+    detail: Option<cnh::invoice::DetailQuery>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReconcileReq {
+    #[allow(dead_code)]
+    op: IgnoredAny,
+    claims: Vec<crate::report::ClaimSummary>,
+    lines: Vec<cnh::invoice::InvoiceLine>,
 }
 
 #[derive(Deserialize)]
@@ -547,8 +623,65 @@ impl Engine {
                     }),
                 )
             }),
-            "cnh_defect_failure_answer" => parse(request).and_then(|r: DefectAnswerReq| {
-                ser(out, &crate::sync::cnh::read_defect_failure_answer(&r.body)?)
+            "cnh_defect_failure_answer" => parse(request)
+                .and_then(|r: BodyReq| ser(out, &cnh::read_defect_failure_answer(&r.body)?)),
+            "cnh_attachment_request" => parse(request).and_then(|r: AttachmentReq| {
+                let request = match (&r.upload, &r.fetch) {
+                    (Some(u), None) => cnh::documents::upload_request(u)?,
+                    (None, Some(f)) => cnh::documents::fetch_request(f)?,
+                    _ => return Err(Error::invalid("", "give exactly one of `upload`, `fetch`")),
+                };
+                ser(out, &request)
+            }),
+            "cnh_attachment_answer" => parse(request).and_then(|r: UploadAnswerReq| {
+                ser(out, &cnh::documents::read_upload_answer(r.status, &r.body)?)
+            }),
+            "cnh_mps_tc_request" => parse(request).and_then(|r: MpsTcReq| {
+                ser(out, &cnh::documents::mps_tc_request(&r.serial, r.document)?)
+            }),
+            "cnh_document_answer" => parse(request).and_then(|r: DocumentAnswerReq| {
+                let answer = cnh::documents::read_document_answer(
+                    r.status,
+                    &r.content_type,
+                    &r.body_base64,
+                    &r.expect,
+                )?;
+                ser(out, &answer)
+            }),
+            "cnh_smart_alert_answer" => parse(request).and_then(|r: BodyAtReq| {
+                ser(
+                    out,
+                    &cnh::smart_alert::read_smart_alert_answer(&r.body, r.at)?,
+                )
+            }),
+            "cnh_ez_labor_answer" => parse(request).and_then(|r: BodyReq| {
+                ser(out, &cnh::pre_submission::read_ez_labor_answer(&r.body)?)
+            }),
+            "cnh_pip_answer" => parse(request)
+                .and_then(|r: BodyReq| ser(out, &cnh::pre_submission::read_pip_answer(&r.body)?)),
+            "cnh_invoice_request" => parse(request).and_then(|r: InvoiceReq| {
+                use cnh::invoice::InvoiceQuery as Q;
+                let q = match (r.summary, r.daily, r.detail) {
+                    (Some(s), None, None) => Q::Summary(s),
+                    (None, Some(d), None) => Q::Daily(d),
+                    (None, None, Some(d)) => Q::Detail(d),
+                    _ => {
+                        return Err(Error::invalid(
+                            "",
+                            "give exactly one of `summary`, `daily`, `detail`",
+                        ))
+                    }
+                };
+                let (path, body) = cnh::invoice::invoice_request(&q)?;
+                ser(
+                    out,
+                    &serde_json::json!({ "method": "POST", "path": path, "body": body }),
+                )
+            }),
+            "cnh_invoice_answer" => parse(request)
+                .and_then(|r: BodyReq| ser(out, &cnh::invoice::read_invoice_answer(&r.body)?)),
+            "cnh_invoice_reconcile" => parse(request).and_then(|r: ReconcileReq| {
+                ser(out, &cnh::invoice::reconcile(&r.claims, &r.lines)?)
             }),
             "warranty_life_request" => parse(request).and_then(|r: WlRequestReq| {
                 let write = wl::Write {
@@ -755,7 +888,17 @@ pub(super) fn check_paths(op: &str, req: &str) -> std::result::Result<(), String
         "warranty_life_plans" => same::<WlPlansReq>(req),
         "warranty_life_request" => same::<WlRequestReq>(req),
         "cnh_defect_failure_request" => same::<DefectLookupReq>(req),
-        "cnh_defect_failure_answer" => same::<DefectAnswerReq>(req),
+        "cnh_defect_failure_answer"
+        | "cnh_ez_labor_answer"
+        | "cnh_pip_answer"
+        | "cnh_invoice_answer" => same::<BodyReq>(req),
+        "cnh_attachment_request" => same::<AttachmentReq>(req),
+        "cnh_attachment_answer" => same::<UploadAnswerReq>(req),
+        "cnh_mps_tc_request" => same::<MpsTcReq>(req),
+        "cnh_document_answer" => same::<DocumentAnswerReq>(req),
+        "cnh_smart_alert_answer" => same::<BodyAtReq>(req),
+        "cnh_invoice_request" => same::<InvoiceReq>(req),
+        "cnh_invoice_reconcile" => same::<ReconcileReq>(req),
         "warranty_life_auth" => same::<WlAuthReq>(req),
         "warranty_life_page" => same::<WlPageReq>(req),
         "crm_installed_item_coverage" => same::<CrmCoverageReq>(req),

@@ -46,7 +46,9 @@ pub fn dispatch(data: &[u8]) {
     lines.into_iter().for_each(check_envelope);
 }
 
-/// The partner answer readers: CNH Create Claim, Warranty Life errors and plans, CRM.COM
+/// The partner answer readers: CNH Create Claim, Defect/Failure lookup, attachment upload,
+/// Smart Alert, EZ Labor, PIP and invoice reports (and the invoice lines reconciled),
+/// Warranty Life errors and plans, CRM.COM
 /// policy lists, the outbox's message reader. The first two bytes are the HTTP status.
 pub fn partner_answers(data: &[u8]) {
     let (status, body) = match data {
@@ -61,6 +63,14 @@ pub fn partner_answers(data: &[u8]) {
     let _ = crate::sync::warranty_life::read_error(status, body);
     let _ = crate::sync::outbox::partner_message(body, status);
     let _ = crate::sync::cnh::read_defect_failure_answer(body);
+    let _ = crate::sync::cnh::documents::read_upload_answer(status, body);
+    let _ = crate::sync::cnh::smart_alert::read_smart_alert_answer(body, at);
+    let _ = crate::sync::cnh::pre_submission::read_ez_labor_answer(body);
+    let _ = crate::sync::cnh::pre_submission::read_pip_answer(body);
+    if let Ok(report) = crate::sync::cnh::invoice::read_invoice_answer(body) {
+        // Every line an answer yields reconciles (or is refused) without a panic.
+        let _ = crate::sync::cnh::invoice::reconcile(&[], &report.lines);
+    }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
         let _ = crate::sync::warranty_life::plan_from_response(&v, "plan");
         let _ = crate::crm::import(&v, "response", Calendar::Fixed(at.offset()));

@@ -17,8 +17,11 @@ use crate::time::Instant;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimSummary {
-    /// The claim's id.
+    /// The claim's id (the dealer's claim number, which invoice lines name).
     pub id: String,
+    /// The partner's number for it (CNH's claim number), which invoice lines name first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_claim_number: Option<String>,
     /// Its lifecycle status.
     pub status: Status,
     /// Its latest validation outcome, if validated.

@@ -194,6 +194,7 @@ pub fn arb_valid_claim() -> impl Strategy<Value = ValidClaim> {
                     failure_code: "F1".into(),
                     severity: "2".into(),
                     description: "broke".into(),
+                    ez_labor_unique_id: String::new(),
                 },
                 texts: Texts {
                     complaint: rows(nrows[0], "complaint"),
@@ -386,6 +387,7 @@ pub fn arb_hostile_claim() -> impl Strategy<Value = Claim> {
                     failure_code: p,
                     severity: String::new(),
                     description: String::new(),
+                    ez_labor_unique_id: String::new(),
                 },
                 texts: Texts {
                     complaint: rows.clone(),

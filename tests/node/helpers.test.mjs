@@ -274,6 +274,46 @@ test('CNH defect/failure lookup: its answer feeds validateClaim, which refuses a
   assert.throws(() => w.cnhDefectFailureAnswer({ body: '{}' }), (e) => e.path === 'body');
 });
 
+test('CNH invoices: a daily report read, reconciled with the claims, and the reimbursed amounts in claimsReport', () => {
+  const R = 'ZcnWtDmsInvoiceDlyReportResponse';
+  const req = w.cnhInvoiceRequest({ daily: { dealer_number: '111111', date: '2025-04-04' } });
+  assert.equal(req.path, '/external/services/warrantyclaim/invoicedailyreport');
+  const report = w.cnhInvoiceAnswer({ body: JSON.stringify({ [R]: { Dailyreport: {
+    invoiceDetail: [{ clmno: '202500006190', zzclaimdealer: '265182', wrbtr: '1,330.00', waers: 'USD', pncnt: 1 },
+      { zzclaimdealer: 'DMS-7', wrbtr: '99.99', waers: 'USD', pncnt: 2 }],
+    returnMessages: { Type: 'S', Message: 'Successful', Number: 14 } } } }) });
+  assert.deepEqual(report.lines.map((l) => l.amount), ['1330.00', '99.99']);
+  const claims = [{ id: '265182', partner_claim_number: '202500006190', status: 'approved', currency: 'USD', claimed: '1400.00' }];
+  const r = w.cnhInvoiceReconcile({ claims, lines: report.lines });
+  assert.deepEqual(r.matched.map((m) => [m.outcome, m.difference]), [['under', '-70.00']]);
+  assert.deepEqual(r.unmatched.map((u) => u.reason), ['no_claim']);
+  const totals = w.claimsReport({ claims: r.claims }).totals;
+  assert.deepEqual(totals, [{ currency: 'USD', claims: 1, claimed: '1400.00', reimbursed: '1330.00', unrecovered: '70.00' }]);
+  assert.throws(() => w.cnhInvoiceAnswer({ body: JSON.stringify({ [R]: { Dailyreport: { invoiceDetail: { wrbtr: '1,33' } } } }) }),
+    (e) => e.path === `body.${R}.Dailyreport.invoiceDetail.wrbtr`);
+});
+
+test('CNH EZ Labor and PIP answers become validateClaim rules; Smart Alert feedback becomes findings', () => {
+  const { claim, as_of } = example('claims/validate-tractor.json');
+  const labour = claim.lines.find((l) => l.category === 'labour');
+  const ez = w.cnhEzLaborAnswer({ body: JSON.stringify({ message: 'S', ez_result: 'YES', ez_unique_id: 'EZ-42', ez_freeze_wu: labour.quantity }) });
+  const rules = { ez_labor: { unique_id: ez.unique_id, freeze_wu: ez.freeze_wu } };
+  assert.deepEqual(w.validateClaim({ claim, as_of, rules }).findings.map((f) => f.code), ['EZ_LABOR_ID_MISSING']);
+  const withId = { ...claim, failure: { ...claim.failure, ez_labor_unique_id: 'EZ-42' } };
+  assert.equal(w.validateClaim({ claim: withId, as_of, rules }).outcome, 'accept');
+  assert.equal(w.cnhClaimBody({ claim: withId }).body.ClaimHeader.Failure.ezLaborUniqueID, 'EZ-42');
+  const pip = w.cnhPipAnswer({ body: JSON.stringify({ Message: 'S', table_results: [
+    { pip_code: 'P24', material_code: 'NOT-ON-CLAIM', material_quantity: 1, mandatory: 'X' }] }) });
+  assert.equal(pip.lines[0].material_code, 'NOT-ON-CLAIM');
+  assert.deepEqual(w.validateClaim({ claim, as_of, rules: { pip_parts: pip.parts } }).findings.map((f) => f.code), ['PIP_PART_MISSING']);
+  const at = '2026-11-21T09:30:00Z';
+  const alert = w.cnhSmartAlertAnswer({ at, body: JSON.stringify({ message_id: 'S', table_results: [
+    { cnh_claim_number: '202020202020', status: '80', smart_alert_feedback: 'Hours lower than last claim' }] }) });
+  assert.deepEqual(alert.findings.map((f) => f.code), ['SMART_ALERT']);
+  const moved = w.applyPartnerStatus({ state: { claim: 'D', status: 'approved' }, update: alert.claims[0].update });
+  assert.equal(moved.state.status, 'closed');
+});
+
 // The helper name of an operation: `stack_coverage` → `stackCoverage`.
 const camel = (op) => op.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const operations = (m) => JSON.parse(m.call('{"op":"version"}')).result.operations;

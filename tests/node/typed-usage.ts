@@ -69,6 +69,13 @@ const wl = sync.warrantyLifeRequest({ voucher_batch: { qty: 5, plan_id: 'EXT-3Y'
 const method: 'POST' | 'PUT' = wl.method;
 // @ts-expect-error: Warranty Life takes USD or CAD
 sync.warrantyLifeRequest({ warranty: { plan_id: 'P', item_id: 'i', customer_id: 'c', sold_at: '', price_paid: '1', currency: 'EUR' } });
+const rec = sync.cnhInvoiceReconcile({ claims: [{ id: 'D1', status: 'approved' }], lines: [{ dealer_claim_number: 'D1', amount: '1', currency: 'USD' }] });
+const outcomeOf: 'exact' | 'over' | 'under' | 'unclaimed' | undefined = rec.matched[0]?.outcome;
+const up = sync.cnhAttachmentRequest({ upload: { claim_number: '1', content_type: 'application/pdf', data_base64: 'JVBERi0=' } });
+// @ts-expect-error: PPP documents are M or T
+sync.cnhMpsTcRequest({ serial: 'X', document: 'Q' });
+// @ts-expect-error: the rules module has no partner adapters
+w.cnhInvoiceReconcile({ claims: [], lines: [] });
 // @ts-expect-error: the rules module's engine has no outboxes
 new Engine().outboxCreate({ outbox: 'pos', seed: 7 });
 // @ts-expect-error: the rules module has no webhooks
@@ -86,4 +93,4 @@ const ends: string[] = expiring({ as_of: '2027-08-10T09:00:00+01:00', within: { 
 // @ts-expect-error: "bought" is not an event of an item
 stackCoverage({ item: { id: 'x', events: [{ event: 'bought', at: '' }] }, failure_at: '' });
 
-void days; void outcome; void payer; void ends; void viaSync; void method; void count; void hash; void bad; void rng; void stored; void verdict;
+void outcomeOf; void up; void days; void outcome; void payer; void ends; void viaSync; void method; void count; void hash; void bad; void rng; void stored; void verdict;

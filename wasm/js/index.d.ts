@@ -142,7 +142,7 @@ export interface Claim {
   reference_date: string; serial: string; usage?: string; failure_date: string;
   repair_start?: string; repair_end?: string; installed_date?: string; spare_part_invoice?: string;
   authorization_number?: string; warranty_type: string; campaign_number?: string; ppp_policy_number?: string;
-  failure: { component: string; failure_code: string; severity?: string; description?: string };
+  failure: { component: string; failure_code: string; severity?: string; description?: string; ez_labor_unique_id?: string };
   texts?: Partial<Record<"complaint" | "cause" | "correction" | "complications" | "special_instructions", ClaimRow[]>>;
   lines: ClaimLine[];
   total?: string;
@@ -159,6 +159,15 @@ export interface ClaimRules {
   defect_codes?: string[];
   /** The codes the claim's failure code may be. */
   failure_codes?: string[];
+  /** The claim uses EZ Labor (`cnhEzLaborAnswer`'s `unique_id` and `freeze_wu`). */
+  ez_labor?: EzLaborRule;
+  /** The parts of the claim's PIP (`cnhPipAnswer`'s `parts`); the mandatory ones must be claimed. */
+  pip_parts?: PipPart[];
+}
+export interface EzLaborRule { unique_id: string; freeze_wu?: Decimal | null }
+export interface PipPart {
+  pip_code?: string; level?: string; defect_code?: string; mandatory?: boolean;
+  material_type?: string; material_code?: string; quantity?: Decimal;
 }
 export interface KnownClaim { dms_claim_number?: string; serial?: string; component?: string; failure_date?: string; usage?: string }
 export interface ValidateClaimRequest { claim: Claim; as_of: Instant; zone?: Zone; rules?: ClaimRules; known_claims?: KnownClaim[] }
@@ -207,7 +216,7 @@ export interface VerifyAuditResult {
 }
 export interface ApplyPartnerStatusRequest {
   state: ClaimState;
-  update: { partner?: string; status?: string; status_description?: string; at: Instant };
+  update: { partner?: string | null; status?: string | null; status_description?: string | null; at: Instant };
   prev_hash?: string | null; audit_key?: AuditKey;
 }
 export interface ApplyPartnerStatusResult {
@@ -215,7 +224,7 @@ export interface ApplyPartnerStatusResult {
   partner_status: ClaimStatus; state: ClaimState; audit: AuditEntry | null;
 }
 export interface ClaimSummary {
-  id: string; status: ClaimStatus; validation?: ValidationOutcome | null; reason?: string;
+  id: string; partner_claim_number?: string | null; status: ClaimStatus; validation?: ValidationOutcome | null; reason?: string;
   currency?: string; claimed?: Decimal; reimbursed?: Decimal; submitted_at?: Instant; approved_at?: Instant;
 }
 export interface ClaimsReportResult {

@@ -4,7 +4,7 @@
 // `./index.js` is rewritten per entry by scripts/wasm-pkg.mjs (index.mjs, web.js).
 import type {
   Instant, Decimal, Zone, Duration, Item, Policy, WarrantyRecord, ResolveResult, Claim, ClaimStatus,
-  TransitionClaimResult,
+  TransitionClaimResult, ClaimLine, ClaimSummary, PipPart,
 } from './index.js';
 import rules, { Engine as RulesEngine } from './index.js';
 export * from './index.js';
@@ -129,6 +129,62 @@ export interface CodeEntry { code: string; description: string }
 export function cnhDefectFailureRequest(request?: { lookup?: DefectFailureLookup }): { method: "POST"; path: string; body: Record<string, unknown> };
 /** The lookup's answer as code lists (`rules.defect_codes`, `rules.failure_codes` of validateClaim). */
 export function cnhDefectFailureAnswer(request: { body: string }): { defects: CodeEntry[]; failures: CodeEntry[]; materials: CodeEntry[]; operations: CodeEntry[] };
+export interface CnhHttpRequest { method: "GET" | "POST"; path: string; headers: Record<string, string>; body_base64?: string; size?: number }
+export interface AttachmentUpload { claim_number: string; name?: string; content_type: "application/pdf" | "image/jpeg" | string; data_base64: string; max_bytes?: number | null }
+export interface AttachmentFetch { claim_number: string; name?: string; content_type: "application/pdf" | "image/jpeg" | string }
+/** A Claim Attachment upload (`POST`, the file as the body) or fetch (`GET`); exactly one. */
+export function cnhAttachmentRequest(request: { upload: AttachmentUpload } | { fetch: AttachmentFetch }): CnhHttpRequest;
+export interface CnhReply { ok: boolean; status: number; retry: boolean; statuscode?: string; message: string }
+/** The upload's answer (`{"statuscode": "200", "message": …}`). */
+export function cnhAttachmentAnswer(request: { status: number; body?: string }): CnhReply;
+/** PPP's Master Parts Schedule (`M`) or Terms and Conditions (`T`) PDF for a serial (`GET`). */
+export function cnhMpsTcRequest(request: { serial: string; document: "M" | "T" }): CnhHttpRequest;
+export interface DocumentAnswer { ok: boolean; status: number; retry: boolean; content_type?: string; size?: number; message?: string }
+/** A document answer (an attachment fetched, an MPS or T&C PDF) checked against the type asked for. */
+export function cnhDocumentAnswer(request: { status: number; content_type?: string; body_base64?: string; expect: "application/pdf" | "image/jpeg" }): DocumentAnswer;
+export interface SmartAlertClaim {
+  cnh_claim_number: string; dealer_code: string; serial: string; status: string; status_description: string;
+  failure_date: string; creation_date: string; feedback: string; alert: boolean;
+  partner_status?: ClaimStatus; update?: PartnerUpdate;
+}
+export interface PartnerUpdate { partner: string | null; status: string | null; status_description: string | null; at: Instant }
+export interface SmartAlertFinding { code: "SMART_ALERT" | "PARTNER_STATUS_UNKNOWN"; severity: "warning"; path: string; claim: string; message: string }
+/** Smart Alert's answer: per claim its status (with the update `applyPartnerStatus` takes) and feedback; alerts are findings. */
+export function cnhSmartAlertAnswer(request: { body: string; at: Instant }): { ok: boolean; message_id: string; message_text: string; claims: SmartAlertClaim[]; findings: SmartAlertFinding[] };
+export interface EzLaborAnswer {
+  ok: boolean; message_text: string; available: boolean; reason: string; labor_code: string; labor_time: string;
+  unique_id: string; freeze_wu?: Decimal; attempts?: number; attempts_message: string; defects: CodeEntry[];
+}
+/** EZ Labor's answer; `unique_id` and `freeze_wu` are `validateClaim`'s `rules.ez_labor`. */
+export function cnhEzLaborAnswer(request: { body: string }): EzLaborAnswer;
+/** PIP Multilevel's answer: the parts (`rules.pip_parts`) and type-H claim lines pre-filled from them. */
+export function cnhPipAnswer(request: { body: string }): { ok: boolean; message_text: string; parts: PipPart[]; warranty_type: "H"; campaign_number: string; lines: ClaimLine[] };
+export interface InvoiceDealerQuery { dealer_number: string; sales_org?: string; brand?: string; division?: string; from?: string; to?: string; date?: string }
+/** One claim invoice report's request (exactly one of `summary`, `daily`, `detail`). */
+export function cnhInvoiceRequest(request: { summary: InvoiceDealerQuery } | { daily: InvoiceDealerQuery } | { detail: { company_code: string; document: string; year: number } }): { method: "POST"; path: string; body: Record<string, unknown> };
+export interface InvoiceLine {
+  company_code?: string; document?: string; fiscal_year?: number; counter?: number; claim_number?: string;
+  dealer_claim_number?: string; claim_type?: string; serial?: string; posting_date?: string; document_date?: string;
+  reference?: string; currency?: string; amount?: Decimal; parts?: Decimal; labour?: Decimal; sublet?: Decimal;
+  vat?: Decimal; exchange_rate?: Decimal; decision?: string; preceding_claim?: string; status?: string;
+  partner?: string; partner_name?: string; invoice_key?: number; external_claim_number?: string;
+}
+export interface InvoiceReport {
+  report: "summary" | "daily" | "detail"; dealer_code?: string; sales_org?: string; brand?: string; division?: string;
+  invoices: InvoiceLine[]; lines: InvoiceLine[]; messages: { type: string; message: string; number?: string }[];
+  error: boolean; totals: { selected?: number; total?: Decimal; currency?: string }[];
+}
+/** An invoice report's answer (summary, daily or detail, from its root) as invoice lines. */
+export function cnhInvoiceAnswer(request: { body: string }): InvoiceReport;
+export interface Reconciliation {
+  claims: ClaimSummary[];
+  matched: { claim: string; lines: number[]; currency: string; claimed?: Decimal; paid: Decimal; difference?: Decimal; outcome: "exact" | "over" | "under" | "unclaimed" }[];
+  unmatched: { line: number; reason: "no_claim" | "currency" | "duplicate"; claim?: string; currency: string; amount: Decimal }[];
+  not_invoiced: string[];
+  totals: { currency: string; matched: Decimal; unmatched: Decimal }[];
+}
+/** Invoice lines matched with claims; `claims` come back with `reimbursed` filled, for `claimsReport`. */
+export function cnhInvoiceReconcile(request: { claims: ClaimSummary[]; lines: InvoiceLine[] }): Reconciliation;
 export interface WarrantyLifeCredentials { key: string; secret: string; sub_account?: string }
 export interface WarrantyLifeRequest {
   customer?: { country: "US" | "CA" | "IN" | "BD" | "PH" | "AU"; ref_id?: string; order_ref_id?: string; email?: string;
@@ -183,6 +239,10 @@ declare const api: Omit<typeof rules, 'Engine'> & {
   importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
   cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
   cnhDefectFailureRequest: typeof cnhDefectFailureRequest; cnhDefectFailureAnswer: typeof cnhDefectFailureAnswer;
+  cnhAttachmentRequest: typeof cnhAttachmentRequest; cnhAttachmentAnswer: typeof cnhAttachmentAnswer;
+  cnhMpsTcRequest: typeof cnhMpsTcRequest; cnhDocumentAnswer: typeof cnhDocumentAnswer;
+  cnhSmartAlertAnswer: typeof cnhSmartAlertAnswer; cnhEzLaborAnswer: typeof cnhEzLaborAnswer; cnhPipAnswer: typeof cnhPipAnswer;
+  cnhInvoiceRequest: typeof cnhInvoiceRequest; cnhInvoiceAnswer: typeof cnhInvoiceAnswer; cnhInvoiceReconcile: typeof cnhInvoiceReconcile;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
   warrantyLifeRequest: typeof warrantyLifeRequest; warrantyLifeAuth: typeof warrantyLifeAuth;
   warrantyLifePage: typeof warrantyLifePage;

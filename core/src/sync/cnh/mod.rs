@@ -5,6 +5,12 @@
 //! Decimals (`ClaimedAmount`, `laborWU`) are sent as strings with their exact digits; optional
 //! fields the claim leaves empty are left out of the body.
 
+pub mod documents;
+pub mod invoice;
+pub mod pre_submission;
+pub(crate) mod sap;
+pub mod smart_alert;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -104,6 +110,7 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
     put(&mut f, "FailureSeverityRating", &claim.failure.severity);
     put(&mut f, "FailureDescription", &claim.failure.description);
     put(&mut f, "zzpolicyNo", &claim.ppp_policy_number);
+    put(&mut f, "ezLaborUniqueID", &claim.failure.ez_labor_unique_id);
     for (key, block) in [
         ("FailureComplaint", &claim.texts.complaint),
         ("FailureCause", &claim.texts.cause),
@@ -440,7 +447,7 @@ mod tests {
 
     fn claim() -> Claim {
         let req: Value = serde_json::from_str(include_str!(
-            "../../../examples/claims/validate-tractor.json"
+            "../../../../examples/claims/validate-tractor.json"
         ))
         .unwrap();
         serde_json::from_value(req["claim"].clone()).unwrap()
