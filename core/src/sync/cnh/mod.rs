@@ -2,7 +2,7 @@
 //! Claim request body built from our [`Claim`], and the response read back into what the
 //! outbox and the claim lifecycle need.
 //!
-//! Decimals (`ClaimedAmount`, `laborWU`) are sent as strings with their exact digits; optional
+//! Decimals (`ClaimedAmount`, `Quantity`, `laborWU`) are sent as strings with their exact digits; optional
 //! fields the claim leaves empty are left out of the body.
 
 pub mod documents;
@@ -111,6 +111,13 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
     put(&mut f, "FailureDescription", &claim.failure.description);
     put(&mut f, "zzpolicyNo", &claim.ppp_policy_number);
     put(&mut f, "ezLaborUniqueID", &claim.failure.ez_labor_unique_id);
+    // An EZ Labor claim's one labour line is its "labor work unit" field (`laborWU`).
+    if !claim.failure.ez_labor_unique_id.trim().is_empty() {
+        let mut labour = claim.lines.iter().filter(|l| l.category == "labour");
+        if let (Some(l), None) = (labour.next(), labour.next()) {
+            put(&mut f, "laborWU", &l.quantity);
+        }
+    }
     for (key, block) in [
         ("FailureComplaint", &claim.texts.complaint),
         ("FailureCause", &claim.texts.cause),
@@ -479,6 +486,15 @@ mod tests {
         assert_eq!(f["ItemPosition"][0]["ClaimedAmount"], "184.20");
         assert_eq!(f["ItemPosition"][0]["PositionCategory"], "PARTS");
         assert_eq!(f["ItemPosition"][2]["ThirdPartyInvoiceNumber"], "TP-991");
+        assert!(f.get("laborWU").is_none() && f.get("ezLaborUniqueID").is_none());
+        let mut ez = claim();
+        ez.failure.ez_labor_unique_id = "EZ-42".into();
+        let b = create_claim_body(&ez, &CnhOptions::default()).unwrap();
+        let f = &b["ClaimHeader"]["Failure"];
+        assert_eq!(
+            (&f["ezLaborUniqueID"], &f["laborWU"]),
+            (&serde_json::json!("EZ-42"), &serde_json::json!("2.5"))
+        );
         assert_eq!(b["smartAlertFlag"], "X");
         assert_eq!(b["attachmentFlag"], "X"); // the claim has a photo
         assert_eq!(b["language"], "EN");
