@@ -1,5 +1,6 @@
 // `call` in Node through both WASM modules of the package (`make bench-wasm`): `warranty` (the
-// rules, the core built for size) and `warranty/sync` (the core built for speed). Median over
+// rules) and `warranty/sync` (everything), both with the core built for size and its JSON, date
+// and decimal crates for speed (docs/decisions.md). Median over
 // 100,000 calls for a
 // `coverage` request (one-shot `call`, the policy inline) and for a `resolve` against a loaded
 // 10,000-policy catalog (`Engine.call`). The requests are the ones the criterion benchmarks

@@ -1110,16 +1110,13 @@ fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
         return;
     };
     for p in parts.iter().filter(|p| p.mandatory) {
-        let have: Decimal = c
+        let mine: Vec<&Line> = c
             .lines
             .iter()
             .filter(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim())
-            .filter_map(|l| parse_decimal(&l.quantity))
-            .sum();
-        let on_claim = c
-            .lines
-            .iter()
-            .any(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim());
+            .collect();
+        let on_claim = !mine.is_empty();
+        let have: Decimal = mine.iter().filter_map(|l| parse_decimal(&l.quantity)).sum();
         let params = [
             ("material_code", p.material_code.clone()),
             ("quantity", p.quantity.to_string()),

@@ -357,12 +357,7 @@ pub fn defect_failure_body(l: &DefectFailureLookup) -> Result<Value> {
         ("FailDesc", "failure_description", &l.failure_description),
         ("IRelobExt", "serial", &l.serial),
     ] {
-        if value.chars().count() > 100 {
-            return Err(Error::invalid(
-                format!("lookup.{field}"),
-                "CNH takes at most 100 characters here",
-            ));
-        }
+        sap::optional(value, 100, &format!("lookup.{field}"))?;
         m.insert(key.into(), Value::String(value.clone()));
     }
     m.insert("Lang".into(), Value::String(language.into()));
