@@ -113,13 +113,13 @@ browser-test: wasm
 demo-web: wasm
 	node scripts/serve.mjs $(WEB_PORT)
 
-## The packed zone tables (core/src/tz/) are generated from the locked chrono-tz and
+## The packed zone tables (core/src/time/tz/) are generated from the locked chrono-tz and
 ## committed; core/tests/tz_vs_chrono_tz.rs fails when they no longer match it.
 tzdata:
 	python3 scripts/gen_tzdata.py
 
 ## libphonenumber's metadata for the registration API's seven countries, generated from the
-## XML that the locked `phonenumber` crate ships and committed (core/src/sync/phone_meta.rs);
+## XML that the locked `phonenumber` crate ships and committed (core/src/partners/product_code/phone_meta.rs);
 ## core/tests/phone_vs_phonenumber.rs checks it against the crate.
 phonedata:
 	cargo fetch --quiet

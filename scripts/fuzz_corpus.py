@@ -6,7 +6,7 @@ result is committed, and the fuzzer adds what it finds when run at length):
 - partner_answers: the partner bodies found in the vectors (CNH answers, Warranty Life
   plans, CRM.COM responses), behind a two-byte HTTP status;
 - dates: the HTTP-date and CRM.COM date forms the docs list, and every instant in the vectors;
-- tz_record: the records of core/src/tz/data.bin.
+- tz_record: the records of core/src/time/tz/data.bin.
 File names are the SHA-1 of the content, as libFuzzer names them.
 """
 import glob
@@ -72,7 +72,7 @@ def main():
                               "Sun Nov  6 08:49:37 1994", "120", "2016-03-15 00:00:00.0", "2016-03-03T14:13:11",
                               "2016-03-15", "2024-02-29T12:00:00Z", "2026-03-08T02:30:00-05:00"]:
         put("dates", d.encode())
-    data = open(os.path.join(ROOT, "core", "src", "tz", "data.bin"), "rb").read()
+    data = open(os.path.join(ROOT, "core", "src", "time", "tz", "data.bin"), "rb").read()
     # Records are not delimited in the file; slices of it exercise the decoder all the same.
     for i in range(0, min(len(data), 64 * 512), 512):
         put("tz_record", data[i:i + 512])

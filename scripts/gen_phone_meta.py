@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes core/src/sync/phone_meta.rs: libphonenumber's metadata for the seven countries of
+"""Writes core/src/partners/product_code/phone_meta.rs: libphonenumber's metadata for the seven countries of
 the product-code registration API (TR, US, DE, GB, AE, NL, FR), taken from the
 PhoneNumberMetadata.xml that the `phonenumber` crate pinned in Cargo.lock ships.
 
@@ -15,7 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-OUT = os.path.join(ROOT, "core", "src", "sync", "phone_meta.rs")
+OUT = os.path.join(ROOT, "core", "src", "partners", "product_code", "phone_meta.rs")
 COUNTRIES = ["TR", "US", "DE", "GB", "AE", "NL", "FR"]
 # The types libphonenumber's isValidNumber tries (getNumberTypeHelper), in its order.
 TYPES = ["premiumRate", "tollFree", "sharedCost", "voip", "personalNumber", "pager", "uan",
@@ -128,7 +128,7 @@ def main():
     text = "\n".join(out) + "\n"
     if "--check" in sys.argv:
         if not os.path.exists(OUT) or open(OUT).read() != text:
-            sys.exit("core/src/sync/phone_meta.rs is stale: run `make phonedata`")
+            sys.exit("core/src/partners/product_code/phone_meta.rs is stale: run `make phonedata`")
         print("phone_meta.rs is current")
         return
     open(OUT, "w").write(text)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Packs chrono-tz's time-zone tables into core/src/tz/data.bin + core/src/tz/names.rs.
+"""Packs chrono-tz's time-zone tables into core/src/time/tz/data.bin + core/src/time/tz/names.rs.
 
 chrono-tz compiles every IANA zone into `(i64, FixedTimespan)` tables: 24 bytes a
 transition, 930 KB in the WASM module. The core only needs each span's total UTC offset,
@@ -13,7 +13,7 @@ record; a record is LEB128 varints:
     per transition: time delta from the previous transition (zigzag seconds; the first
     from 0), offset index.
 
-core/src/tz/mod.rs decodes a record once per zone and reproduces chrono-tz's lookups;
+core/src/time/tz/mod.rs decodes a record once per zone and reproduces chrono-tz's lookups;
 core/tests/tz_vs_chrono_tz.rs checks every zone against chrono-tz at every transition, so
 when Cargo.lock moves chrono-tz the test fails until this script is run again
 (`make tzdata`).
@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_DIR = os.path.join(ROOT, "core", "src", "tz")
+OUT_DIR = os.path.join(ROOT, "core", "src", "time", "tz")
 
 
 def chrono_tz_source():

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use warranty_core::conformance::{mismatches, Scenario, Vector};
+use warranty_core::protocol::conformance::{mismatches, Scenario, Vector};
 use warranty_core::Engine;
 
 const USAGE: &str = "\

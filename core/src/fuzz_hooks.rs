@@ -59,21 +59,21 @@ pub fn partner_answers(data: &[u8]) {
         return;
     };
     let at = Instant::from_unix_millis(1_764_000_000_000).unwrap_or_else(|| panic!("instant"));
-    let _ = crate::sync::cnh::read_create_claim_response(status, body, at);
-    let _ = crate::sync::warranty_life::read_error(status, body);
+    let _ = crate::partners::cnh::read_create_claim_response(status, body, at);
+    let _ = crate::partners::warranty_life::read_error(status, body);
     let _ = crate::sync::outbox::partner_message(body, status);
-    let _ = crate::sync::cnh::read_defect_failure_answer(body);
-    let _ = crate::sync::cnh::documents::read_upload_answer(status, body);
-    let _ = crate::sync::cnh::smart_alert::read_smart_alert_answer(body, at);
-    let _ = crate::sync::cnh::pre_submission::read_ez_labor_answer(body);
-    let _ = crate::sync::cnh::pre_submission::read_pip_answer(body);
-    if let Ok(report) = crate::sync::cnh::invoice::read_invoice_answer(body) {
+    let _ = crate::partners::cnh::read_defect_failure_answer(body);
+    let _ = crate::partners::cnh::documents::read_upload_answer(status, body);
+    let _ = crate::partners::cnh::smart_alert::read_smart_alert_answer(body, at);
+    let _ = crate::partners::cnh::pre_submission::read_ez_labor_answer(body);
+    let _ = crate::partners::cnh::pre_submission::read_pip_answer(body);
+    if let Ok(report) = crate::partners::cnh::invoice::read_invoice_answer(body) {
         // Every line an answer yields reconciles (or is refused) without a panic.
-        let _ = crate::sync::cnh::invoice::reconcile(&[], &report.lines);
+        let _ = crate::partners::cnh::invoice::reconcile(&[], &report.lines);
     }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
-        let _ = crate::sync::warranty_life::plan_from_response(&v, "plan");
-        let _ = crate::crm::import(&v, "response", Calendar::Fixed(at.offset()));
+        let _ = crate::partners::warranty_life::plan_from_response(&v, "plan");
+        let _ = crate::partners::crm_com::import(&v, "response", Calendar::Fixed(at.offset()));
     }
 }
 
@@ -85,14 +85,14 @@ pub fn dates(data: &[u8]) {
     };
     let _ = crate::sync::http_date::parse_ms(s, 1_764_000_000_000);
     let at = Instant::from_unix_millis(0).unwrap_or_else(|| panic!("instant"));
-    let _ = crate::crm::parse_crm_date(s, Calendar::Fixed(at.offset()));
+    let _ = crate::partners::crm_com::parse_crm_date(s, Calendar::Fixed(at.offset()));
     if let Ok(z) = "Europe/Nicosia".parse::<crate::Zone>() {
-        let _ = crate::crm::parse_crm_date(s, Calendar::Zone(z.0));
+        let _ = crate::partners::crm_com::parse_crm_date(s, Calendar::Zone(z.0));
     }
     let _ = Instant::parse(s);
 }
 
 /// The packed time-zone record decoder (`core/src/tz`).
 pub fn tz_record(data: &[u8]) {
-    let _ = crate::tz::decode_record(data);
+    let _ = crate::time::tz::decode_record(data);
 }

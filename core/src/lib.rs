@@ -1,17 +1,24 @@
 //! # warranty-core
 //!
-//! Deterministic warranty rules: which policy covers a sold item ([`Catalog::resolve`]), when
-//! its coverage ends ([`time::expiry`]), whether a failure is covered
-//! ([`coverage::check_coverage`]), what a replacement inherits ([`coverage::replace`]), which
-//! extended plans may be sold ([`plans::eligibility`]), whether a claim may go through and who
-//! may move it ([`claims::validate_claim`], [`lifecycle::transition`]), the sans-IO sync layer
-//! (outbox, signed webhooks, partner adapters, the sale and claim flows: [`sync`]), and the
-//! JSON dispatcher every binding shares ([`call`], [`Engine`]).
+//! Deterministic warranty rules and a sans-IO sync layer, in layers:
+//!
+//! - [`time`]: instants, zones, durations and the expiry calendar ([`time::expiry`]);
+//! - [`warranty`]: policies and which one covers a sold item ([`Catalog::resolve`]), whether
+//!   a failure is covered ([`warranty::coverage::check_coverage`]), what a replacement
+//!   inherits ([`warranty::coverage::replace`]), which extended plans may be sold
+//!   ([`warranty::plans::eligibility`]) and coverage stacks ([`warranty::stack`]);
+//! - [`claims`]: whether a claim may go through ([`claims::validate_claim`]), who may move it
+//!   ([`claims::lifecycle::transition`]), its audit trail and the claims report;
+//! - `sync` (feature `sync`): the outbox, signed webhooks and the sale and claim flows;
+//! - `partners` (feature `sync`): one adapter per partner API (CNH, CRM.COM, Warranty
+//!   Life, product-code registration);
+//! - [`protocol`]: the JSON dispatcher every binding shares ([`call`], [`Engine`]), its
+//!   operation table and the conformance-vector runner.
 //!
 //! The core never reads the clock, the environment, files or randomness: "now" is always an
 //! argument, and the same request bytes give the same response bytes.
 //!
-//! Features: `sync` (default) builds the sync layer and the partner adapters (`sync`, `crm`)
+//! Features: `sync` (default) builds the sync layer and the partner adapters (`sync`, `partners`)
 //! and their operations; without it the crate is the rules only, and the dispatcher answers a
 //! sync operation with `UNKNOWN_OP` (the `warranty` npm module is built so). `testing` adds
 //! proptest strategies and invariant checks for hosts' testers.
@@ -27,52 +34,39 @@
 )]
 #![warn(missing_docs)]
 
-pub mod catalog;
 pub mod claims;
-pub mod conformance;
-pub mod coverage;
-#[cfg(feature = "sync")]
-pub mod crm;
-pub mod dispatch;
 pub mod error;
 #[cfg(feature = "sync")]
 #[doc(hidden)]
 pub mod fuzz_hooks;
-mod jsonpath;
-pub mod lifecycle;
-pub mod plans;
-pub mod policy;
-pub mod report;
-pub mod stack;
-pub mod strict;
+#[cfg(feature = "sync")]
+pub mod partners;
+pub mod protocol;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod time;
-mod tz;
-
 #[cfg(feature = "testing")]
 pub mod testing;
-#[cfg(feature = "testing")]
-pub mod testing_claims;
-#[cfg(feature = "testing")]
-pub mod testing_stack;
+pub mod time;
+pub mod warranty;
 
-pub use catalog::{Catalog, Item, Resolution};
+pub use claims::lifecycle::{
+    apply_partner_status, transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry,
+    AuditKey, ClaimState, Role, Status,
+};
 pub use claims::{
     validate_claim, Claim, ClaimContext, Finding, Rules, Severity, ValidationOutcome,
     ValidationReport,
 };
-pub use coverage::{
+pub use error::{Error, ErrorCode};
+pub use protocol::{call, call_bytes, Engine};
+pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};
+pub use warranty::catalog::{Catalog, Item, Resolution};
+pub use warranty::coverage::{
     Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord,
 };
-pub use dispatch::{call, call_bytes, Engine};
-pub use error::{Error, ErrorCode};
-pub use lifecycle::{
-    apply_partner_status, transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry,
-    AuditKey, ClaimState, Role, Status,
+pub use warranty::policy::{
+    Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit,
 };
-pub use policy::{Cover, CoverKind, Dec, Policy, Reason, ReplacementMode, State, UsageLimit};
-pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};
 
 /// The library version (from `Cargo.toml`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,12 +11,12 @@
 
 use proptest::prelude::*;
 use serde_json::json;
-use warranty_core::claims::{validate_claim, Claim, ClaimContext, Line, Rules, ValidationOutcome};
-use warranty_core::lifecycle::{
+use warranty_core::claims::lifecycle::{
     transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry, AuditKey, Role,
     StoredEntry, Transition, AUDIT_KEY_MIN_BYTES,
 };
-use warranty_core::testing_claims::*;
+use warranty_core::claims::{validate_claim, Claim, ClaimContext, Line, Rules, ValidationOutcome};
+use warranty_core::testing::claims::*;
 use warranty_core::{call, Calendar, Instant};
 
 fn cfg(cases: u32) -> ProptestConfig {

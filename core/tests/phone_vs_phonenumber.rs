@@ -1,4 +1,4 @@
-//! The phone reader (`warranty_core::sync::phone`: tables generated from libphonenumber's
+//! The phone reader (`warranty_core::partners::product_code::phone`: tables generated from libphonenumber's
 //! metadata, a small pattern matcher) against the `phonenumber` crate: its metadata compiled
 //! by the `regex` crate is the reference for which national numbers are valid, its parser the
 //! reference for reading the formats the registration API accepts.
@@ -10,7 +10,7 @@
 
 use phonenumber::metadata::{Descriptor, DATABASE};
 use proptest::prelude::*;
-use warranty_core::sync::phone::{self, country as plan, normalize, number_type};
+use warranty_core::partners::product_code::phone::{self, country as plan, normalize, number_type};
 
 const COUNTRIES: [&str; 7] = ["TR", "US", "DE", "GB", "AE", "NL", "FR"];
 
@@ -250,6 +250,6 @@ fn the_tables_come_from_the_locked_crate() {
     assert_eq!(
         version,
         phone::SOURCE_VERSION,
-        "Cargo.lock moved phonenumber: run `make phonedata` and commit core/src/sync/phone_meta.rs"
+        "Cargo.lock moved phonenumber: run `make phonedata` and commit core/src/partners/product_code/phone_meta.rs"
     );
 }

@@ -1,10 +1,10 @@
-//! Property tests of coverage stacks (docs/stacks.md), through the public `testing_stack`
+//! Property tests of coverage stacks (docs/stacks.md), through the public `testing::stack`
 //! strategies and checks: adding a layer never removes coverage another layer gives; a repair
 //! never shortens any layer; the answer does not depend on the order events are recorded in.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use proptest::prelude::*;
-use warranty_core::testing_stack::*;
+use warranty_core::testing::stack::*;
 
 fn cfg() -> ProptestConfig {
     ProptestConfig {
@@ -48,7 +48,7 @@ proptest! {
 #[test]
 fn answers_are_sensitive_to_events() {
     use proptest::strategy::ValueTree;
-    use warranty_core::stack::{Event, EventKind};
+    use warranty_core::warranty::stack::{Event, EventKind};
     use warranty_core::Instant;
     let at = Instant::parse("2027-01-10T10:00:00Z").unwrap();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
@@ -64,10 +64,10 @@ fn answers_are_sensitive_to_events() {
 }
 
 fn stack_answer(
-    item: &warranty_core::stack::StackItem,
+    item: &warranty_core::warranty::stack::StackItem,
     at: warranty_core::Instant,
-) -> warranty_core::stack::StackAnswer {
-    use warranty_core::stack::{stack_coverage, Failure, Presets, Stack};
+) -> warranty_core::warranty::stack::StackAnswer {
+    use warranty_core::warranty::stack::{stack_coverage, Failure, Presets, Stack};
     let s = Stack::new(
         item,
         Presets::new(&[]),

@@ -6,16 +6,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::catalog::{Catalog, Item, Resolution};
+use crate::claims::lifecycle::{Status, Transitioned};
 use crate::claims::Claim;
-use crate::coverage::Outcome;
 use crate::error::{Error, Result};
-use crate::lifecycle::{Status, Transitioned};
-use crate::policy::Dec;
-use crate::sync::cnh::{create_claim_body, CnhOptions};
+use crate::partners::cnh::{create_claim_body, CnhOptions};
+use crate::partners::product_code::{self, Registration};
 use crate::sync::outbox::{Outbox, Persist};
-use crate::sync::product_code::{self, Registration};
 use crate::time::{Calendar, Instant};
+use crate::warranty::catalog::{Catalog, Item, Resolution};
+use crate::warranty::coverage::Outcome;
+use crate::warranty::policy::Dec;
 
 /// The customer of a sale.
 #[derive(Clone, Debug, Deserialize)]
@@ -257,7 +257,7 @@ pub fn claim_changed(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::lifecycle::{transition, Action, Actor, ClaimState, Role, Transition};
+    use crate::claims::lifecycle::{transition, Action, Actor, ClaimState, Role, Transition};
     use crate::sync::outbox::OutboxConfig;
     use crate::time::Zone;
 
@@ -266,7 +266,7 @@ mod tests {
     }
 
     fn catalog() -> Catalog {
-        let ps: Vec<crate::policy::Policy> = serde_json::from_value(json!([
+        let ps: Vec<crate::warranty::policy::Policy> = serde_json::from_value(json!([
             {"id": "TV-2Y", "duration": {"value": 2, "unit": "years"}, "covers": [{"product_type": "TV"}]}
         ]))
         .unwrap();

@@ -3,36 +3,14 @@
 //! `activate_sale` and `claim_changed` operations make them reachable from C, WASM and the
 //! CLI (`docs/protocol.md`).
 
-pub mod cnh;
-pub mod crm_coverage;
 pub mod flows;
 pub mod http_date;
 pub mod outbox;
-pub mod phone;
-#[rustfmt::skip]
-mod phone_meta;
-pub mod product_code;
-pub mod warranty_life;
 pub mod webhook;
 
 pub use outbox::{
     Event, EventKind, Message, MessageState, Outbox, OutboxConfig, Persist, Snapshot, Transmit,
 };
-
-/// Inserts `key: value` into a partner body unless `value` is blank (partners want optional
-/// fields left out rather than empty).
-pub(crate) fn put_nonempty(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-    key: &str,
-    value: &str,
-) {
-    if !value.trim().is_empty() {
-        map.insert(
-            key.to_string(),
-            serde_json::Value::String(value.to_string()),
-        );
-    }
-}
 
 /// A `u64` written as a decimal string in JSON (the PRNG state), so that JavaScript hosts,
 /// whose numbers stop being exact at 2^53, store and give it back unchanged. Reads a string

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use crate::claims::lifecycle::sha256_hex;
 use crate::error::{Error, Result};
-use crate::lifecycle::sha256_hex;
 use crate::time::Instant;
 
 /// Tunables, with the defaults of `docs/sync.md`.

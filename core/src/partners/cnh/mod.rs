@@ -1,0 +1,552 @@
+//! CNH eSubmission adapter (seed: `cnh-esubmission-warranty-claims-api.txt`): the Create
+//! Claim request body built from our [`Claim`], and the response read back into what the
+//! outbox and the claim lifecycle need.
+//!
+//! Decimals (`ClaimedAmount`, `Quantity`, `laborWU`) are sent as strings with their exact digits; optional
+//! fields the claim leaves empty are left out of the body.
+
+pub mod documents;
+pub mod invoice;
+pub mod pre_submission;
+pub(crate) mod sap;
+pub mod smart_alert;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::claims::lifecycle::{map_partner_status, PartnerStatus, Status};
+use crate::claims::{Claim, Row};
+use crate::error::{Error, Result};
+use crate::partners::put_nonempty as put;
+use crate::time::Instant;
+
+/// The Create Claim path below the partner's base URL.
+pub const CREATE_CLAIM_PATH: &str = "/external/services/warrantyclaim/createclaim";
+
+/// Request-level options of Create Claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CnhOptions {
+    /// `smartAlertFlag`: ask CNH for Smart Alert feedback (default true).
+    pub smart_alert: bool,
+    /// `attachmentFlag`: attachments follow (default: the claim has photos or documents).
+    pub attachment: Option<bool>,
+    /// `language` (default `EN`).
+    pub language: String,
+    /// `Failure.SupplierCode` (default `000`, as CNH documents).
+    pub supplier_code: String,
+    /// `CnhClaimNumber`, only when resubmitting a claim CNH already numbered.
+    pub cnh_claim_number: Option<String>,
+}
+
+impl Default for CnhOptions {
+    fn default() -> Self {
+        CnhOptions {
+            smart_alert: true,
+            attachment: None,
+            language: "EN".into(),
+            supplier_code: "000".into(),
+            cnh_claim_number: None,
+        }
+    }
+}
+
+fn rows(rows: &[Row]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("RowNumber".into(), Value::String(r.row.clone()));
+                m.insert("RowText".into(), Value::String(r.text.clone()));
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// The Create Claim body for `claim`. The claim should have passed `validate_claim`; the
+/// fields CNH marks required (dealer, workshop, DMS claim number, reference date, serial,
+/// vehicle hours) are checked here too, as `INVALID_INPUT` at `claim.<field>`.
+pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
+    for (path, v) in [
+        ("claim.dealer", &claim.dealer),
+        ("claim.workshop", &claim.workshop),
+        ("claim.dms_claim_number", &claim.dms_claim_number),
+        ("claim.reference_date", &claim.reference_date),
+        ("claim.serial", &claim.serial),
+        ("claim.usage", &claim.usage),
+    ] {
+        if v.trim().is_empty() {
+            return Err(Error::invalid(
+                path,
+                "CNH Create Claim requires this field (VehicleHours for `usage`)",
+            ));
+        }
+    }
+    let mut h = Map::new();
+    put(&mut h, "DealerCode", &claim.dealer);
+    put(&mut h, "WorkshopCode", &claim.workshop);
+    put(&mut h, "DmsClaimNumber", &claim.dms_claim_number);
+    put(&mut h, "JobOrderNumber", &claim.job_order);
+    put(&mut h, "ReferenceDate", &claim.reference_date);
+    if let Some(n) = &opts.cnh_claim_number {
+        put(&mut h, "CnhClaimNumber", n);
+    }
+    put(&mut h, "SerialNumber", &claim.serial);
+    put(&mut h, "VehicleHours", &claim.usage);
+    put(&mut h, "WorkshopEntryDate", &claim.failure_date);
+    put(&mut h, "WorkshopLeaveDate", &claim.repair_end);
+    put(&mut h, "InstalledDate", &claim.installed_date);
+    put(&mut h, "SparePartInvoiceNumber", &claim.spare_part_invoice);
+    put(&mut h, "AuthorizationNumber", &claim.authorization_number);
+    put(&mut h, "RepairStartDate", &claim.repair_start);
+
+    let mut f = Map::new();
+    put(&mut f, "WarrantyType", &claim.warranty_type);
+    put(&mut f, "SupplierCode", &opts.supplier_code);
+    put(&mut f, "CampaignNumber", &claim.campaign_number);
+    put(&mut f, "ComponentCode", &claim.failure.component);
+    put(&mut f, "FailureCode", &claim.failure.failure_code);
+    put(&mut f, "FailureSeverityRating", &claim.failure.severity);
+    put(&mut f, "FailureDescription", &claim.failure.description);
+    put(&mut f, "zzpolicyNo", &claim.ppp_policy_number);
+    put(&mut f, "ezLaborUniqueID", &claim.failure.ez_labor_unique_id);
+    // An EZ Labor claim's one labour line is its "labor work unit" field (`laborWU`).
+    if !claim.failure.ez_labor_unique_id.trim().is_empty() {
+        let mut labour = claim.lines.iter().filter(|l| l.category == "labour");
+        if let (Some(l), None) = (labour.next(), labour.next()) {
+            put(&mut f, "laborWU", &l.quantity);
+        }
+    }
+    for (key, block) in [
+        ("FailureComplaint", &claim.texts.complaint),
+        ("FailureCause", &claim.texts.cause),
+        ("FailureCorrection", &claim.texts.correction),
+        ("FailureComplications", &claim.texts.complications),
+        (
+            "FailureSpecialInstructions",
+            &claim.texts.special_instructions,
+        ),
+    ] {
+        if !block.is_empty() {
+            f.insert(key.into(), rows(block));
+        }
+    }
+    let positions: Vec<Value> = claim
+        .lines
+        .iter()
+        .map(|l| {
+            let mut p = Map::new();
+            put(&mut p, "PositionCategory", &l.category.to_ascii_uppercase());
+            put(&mut p, "MaterialCode", &l.material_code);
+            put(&mut p, "Quantity", &l.quantity);
+            put(&mut p, "ClaimedAmount", &l.amount);
+            put(&mut p, "AmountCurrency", &l.currency);
+            put(&mut p, "OperationDescription", &l.description);
+            put(&mut p, "ThirdPartyInvoiceNumber", &l.third_party_invoice);
+            Value::Object(p)
+        })
+        .collect();
+    f.insert("ItemPosition".into(), Value::Array(positions));
+    h.insert("Failure".into(), Value::Object(f));
+
+    let attachment = opts
+        .attachment
+        .unwrap_or_else(|| claim.evidence.iter().any(|e| e.kind != "pos_invoice"));
+    let flag = |b: bool| Value::String(if b { "X" } else { "" }.into());
+    let mut body = Map::new();
+    body.insert("ClaimHeader".into(), Value::Object(h));
+    body.insert("smartAlertFlag".into(), flag(opts.smart_alert));
+    body.insert("attachmentFlag".into(), flag(attachment));
+    body.insert("language".into(), Value::String(opts.language.clone()));
+    Ok(Value::Object(body))
+}
+
+/// One message row of a CNH response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CnhMessage {
+    /// `row_number`.
+    #[serde(default)]
+    pub row_number: String,
+    /// `row_text`.
+    #[serde(default)]
+    pub row_text: String,
+}
+
+/// The fields of a Create Claim response that we use (others are ignored, as partner
+/// responses grow).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CnhClaimResponse {
+    /// `dms_claim_number`.
+    pub dms_claim_number: String,
+    /// `cnh_claim_number`.
+    pub cnh_claim_number: String,
+    /// `status` (numeric, e.g. `"10"`).
+    pub status: String,
+    /// `status_description`.
+    pub status_description: String,
+    /// `claimed_value`.
+    pub claimed_value: String,
+    /// `reimbursed_value`.
+    pub reimbursed_value: String,
+    /// `currency`.
+    pub currency: String,
+    /// `message` rows.
+    pub message: Vec<CnhMessage>,
+}
+
+/// What the outbox should do with an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Accepted: the message is delivered.
+    Delivered,
+    /// Try again later (500, and 408/429/5xx in general).
+    Retry,
+    /// Refused for good (400, 401, 422, other 4xx): keep the partner's messages.
+    DeadLetter,
+}
+
+/// A Create Claim answer, read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CnhAnswer {
+    /// What the outbox should do.
+    pub disposition: Disposition,
+    /// The parsed body, when it was a Create Claim response.
+    pub response: Option<CnhClaimResponse>,
+    /// Our status for the claim, when CNH's status maps onto one.
+    pub claim_status: Option<Status>,
+    /// The partner's messages, one line each (`row_text`, or the body's `message`).
+    pub messages: Vec<String>,
+}
+
+/// Reads a Create Claim answer. A 200 must carry a JSON object (a malformed 200 is an
+/// `INVALID_INPUT` error at `body`: the caller keeps the message and retries or asks a
+/// person); error bodies may be anything and are kept as messages.
+pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Result<CnhAnswer> {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    if (200..=299).contains(&status) {
+        let Some(Value::Object(_)) = &parsed else {
+            return Err(Error::invalid(
+                "body",
+                format!("CNH answered {status} without a JSON object body"),
+            ));
+        };
+        let r: CnhClaimResponse = crate::protocol::strict::from_str(body)
+            .map_err(|e| Error::invalid("body", format!("not a Create Claim response: {e}")))?;
+        let claim_status = if r.status.is_empty() && r.status_description.is_empty() {
+            None
+        } else {
+            map_partner_status(&PartnerStatus {
+                partner: Some("cnh".into()),
+                status: (!r.status.is_empty()).then(|| r.status.clone()),
+                status_description: (!r.status_description.is_empty())
+                    .then(|| r.status_description.clone()),
+                at,
+            })
+            .ok()
+        };
+        let messages = r.message.iter().map(|m| m.row_text.clone()).collect();
+        return Ok(CnhAnswer {
+            disposition: Disposition::Delivered,
+            response: Some(r),
+            claim_status,
+            messages,
+        });
+    }
+    let disposition = if crate::sync::outbox::is_retryable(status) {
+        Disposition::Retry
+    } else {
+        Disposition::DeadLetter
+    };
+    let mut messages = Vec::new();
+    match &parsed {
+        Some(Value::Object(o)) => {
+            if let Some(Value::Array(rows)) = o.get("message") {
+                for r in rows {
+                    if let Some(t) = r.get("row_text").and_then(Value::as_str) {
+                        messages.push(t.to_string());
+                    }
+                }
+            }
+            for k in ["message", "statusCode", "error"] {
+                if let Some(Value::String(t)) = o.get(k) {
+                    messages.push(t.clone());
+                }
+            }
+        }
+        Some(Value::String(t)) => messages.push(t.clone()),
+        _ => {}
+    }
+    if messages.is_empty() && !body.trim().is_empty() {
+        messages.push(body.trim().chars().take(500).collect());
+    }
+    Ok(CnhAnswer {
+        disposition,
+        response: None,
+        claim_status: None,
+        messages,
+    })
+}
+
+/// The Defect/Failure code lookup's search terms (`ZcnWtClaimLookupEw20`): complete or partial
+/// codes and descriptions, `*` for everything at the next level.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DefectFailureLookup {
+    /// `DefCodeGroup`, e.g. `10`.
+    pub defect_group: String,
+    /// `DefCodeSub`, e.g. `10102`.
+    pub defect_sub: String,
+    /// `DefCodeSubSub`, e.g. `10102AK`.
+    pub defect_sub_sub: String,
+    /// `DefDescGroup`, e.g. `Engine`.
+    pub defect_description_group: String,
+    /// `DefDescSub`, e.g. `Pan and covers`.
+    pub defect_description_sub: String,
+    /// `DefDescSubSub`, e.g. `ENGIN BLOCK COVER`.
+    pub defect_description_sub_sub: String,
+    /// `FailCode`, e.g. `001`.
+    pub failure_code: String,
+    /// `FailDesc`, e.g. `SPECIAL INSPECTION CHECKS`.
+    pub failure_description: String,
+    /// `IRelobExt`: the serial number, to narrow the answer.
+    pub serial: String,
+    /// `Lang`: one letter (`E`, English, when empty).
+    pub language: String,
+}
+
+/// Where the Defect/Failure code lookup is sent (`POST`, below the partner's base URL).
+pub const DEFECT_FAILURE_PATH: &str = "/external/services/warrantyclaim/defectfailure";
+
+/// The lookup's request body: every field of `ZcnWtClaimLookupEw20` (Char100, `Lang` Char1).
+pub fn defect_failure_body(l: &DefectFailureLookup) -> Result<Value> {
+    let language = if l.language.is_empty() {
+        "E"
+    } else {
+        l.language.as_str()
+    };
+    if language.chars().count() != 1 || !language.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Error::invalid(
+            "lookup.language",
+            "one capital letter (`E` for English)",
+        ));
+    }
+    let mut m = Map::new();
+    for (key, field, value) in [
+        ("DefCodeGroup", "defect_group", &l.defect_group),
+        ("DefCodeSub", "defect_sub", &l.defect_sub),
+        ("DefCodeSubSub", "defect_sub_sub", &l.defect_sub_sub),
+        (
+            "DefDescGroup",
+            "defect_description_group",
+            &l.defect_description_group,
+        ),
+        (
+            "DefDescSub",
+            "defect_description_sub",
+            &l.defect_description_sub,
+        ),
+        (
+            "DefDescSubSub",
+            "defect_description_sub_sub",
+            &l.defect_description_sub_sub,
+        ),
+        ("FailCode", "failure_code", &l.failure_code),
+        ("FailDesc", "failure_description", &l.failure_description),
+        ("IRelobExt", "serial", &l.serial),
+    ] {
+        sap::optional(value, 100, &format!("lookup.{field}"))?;
+        m.insert(key.into(), Value::String(value.clone()));
+    }
+    m.insert("Lang".into(), Value::String(language.into()));
+    let mut body = Map::new();
+    body.insert("ZcnWtClaimLookupEw20".into(), Value::Object(m));
+    Ok(Value::Object(body))
+}
+
+/// One code of the lookup's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CodeEntry {
+    /// `Code` (`MatCode` for materials and operations).
+    pub code: String,
+    /// `Description` (`MaterialDescription`).
+    pub description: String,
+}
+
+/// The lookup's answer, as lists a claim (and `validate_claim`'s `rules`) can use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DefectFailureCodes {
+    /// `ToutDefect`: the codes for the claim's component (`rules.defect_codes`).
+    pub defects: Vec<CodeEntry>,
+    /// `ToutFailure`: the failure codes (`rules.failure_codes`).
+    pub failures: Vec<CodeEntry>,
+    /// `ToutMaterial`.
+    pub materials: Vec<CodeEntry>,
+    /// `ToutOperation`.
+    pub operations: Vec<CodeEntry>,
+}
+
+/// Reads the lookup's answer (`ZcnWtClaimLookupEw20Response`). Each table's `Item` may be one
+/// object or an array of them (SAP sends either); a missing table is empty; unknown fields
+/// are ignored. A body that is not that object (a repeated key included, as for the Create
+/// Claim answer), or an item without its code, is an error at its path below `body`.
+pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
+    let v: Value = crate::protocol::strict::from_str(body)
+        .map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
+    let root = "ZcnWtClaimLookupEw20Response";
+    let Some(r) = v.get(root).and_then(Value::as_object) else {
+        return Err(Error::invalid(
+            "body",
+            format!("expected an object with `{root}`"),
+        ));
+    };
+    let table = |name: &str, code: &str, description: &str| -> Result<Vec<CodeEntry>> {
+        let at = format!("body.{root}.{name}");
+        let items = match r.get(name) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Object(t)) => match t.get("Item") {
+                None | Some(Value::Null) => return Ok(Vec::new()),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (format!("{at}.Item[{i}]"), x))
+                    .collect::<Vec<_>>(),
+                Some(x) => vec![(format!("{at}.Item"), x)],
+            },
+            Some(_) => return Err(Error::invalid(at, "expected an object with `Item`")),
+        };
+        items
+            .into_iter()
+            .map(|(path, x)| {
+                let text = |k: &str| x.get(k).and_then(Value::as_str).map(str::to_string);
+                match text(code) {
+                    Some(c) if !c.trim().is_empty() => Ok(CodeEntry {
+                        code: c,
+                        description: text(description).unwrap_or_default(),
+                    }),
+                    _ => Err(Error::invalid(
+                        format!("{path}.{code}"),
+                        "an entry without its code",
+                    )),
+                }
+            })
+            .collect()
+    };
+    Ok(DefectFailureCodes {
+        defects: table("ToutDefect", "Code", "Description")?,
+        failures: table("ToutFailure", "Code", "Description")?,
+        materials: table("ToutMaterial", "MatCode", "MaterialDescription")?,
+        operations: table("ToutOperation", "MatCode", "MaterialDescription")?,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn claim() -> Claim {
+        let req: Value = serde_json::from_str(include_str!(
+            "../../../../examples/claims/validate-tractor.json"
+        ))
+        .unwrap();
+        serde_json::from_value(req["claim"].clone()).unwrap()
+    }
+
+    fn at() -> Instant {
+        Instant::parse("2026-11-21T10:00:00+01:00").unwrap()
+    }
+
+    #[test]
+    fn the_body_follows_the_create_claim_attributes() {
+        let b = create_claim_body(&claim(), &CnhOptions::default()).unwrap();
+        let h = &b["ClaimHeader"];
+        assert_eq!(h["DealerCode"], "0000123456");
+        assert_eq!(h["DmsClaimNumber"], "DMS-2026-0042");
+        assert_eq!(h["ReferenceDate"], "2026-11-20");
+        assert_eq!(h["SerialNumber"], "HCCZFA10HMCJ11111");
+        assert_eq!(h["VehicleHours"], "812.5");
+        assert_eq!(h["WorkshopEntryDate"], "2026-11-10");
+        assert_eq!(h["WorkshopLeaveDate"], "2026-11-14");
+        assert_eq!(h["RepairStartDate"], "2026-11-12");
+        assert!(h.get("CnhClaimNumber").is_none());
+        let f = &h["Failure"];
+        assert_eq!(f["WarrantyType"], "A");
+        assert_eq!(f["SupplierCode"], "000");
+        assert_eq!(f["ComponentCode"], "HYD-PUMP");
+        assert_eq!(f["FailureCause"][1]["RowNumber"], "02");
+        assert_eq!(f["FailureCause"][1]["RowText"], "No external damage");
+        assert_eq!(f["ItemPosition"][0]["ClaimedAmount"], "184.20");
+        assert_eq!(f["ItemPosition"][0]["PositionCategory"], "PARTS");
+        assert_eq!(f["ItemPosition"][2]["ThirdPartyInvoiceNumber"], "TP-991");
+        assert!(f.get("laborWU").is_none() && f.get("ezLaborUniqueID").is_none());
+        let mut ez = claim();
+        ez.failure.ez_labor_unique_id = "EZ-42".into();
+        let b = create_claim_body(&ez, &CnhOptions::default()).unwrap();
+        let f = &b["ClaimHeader"]["Failure"];
+        assert_eq!(
+            (&f["ezLaborUniqueID"], &f["laborWU"]),
+            (&serde_json::json!("EZ-42"), &serde_json::json!("2.5"))
+        );
+        assert_eq!(b["smartAlertFlag"], "X");
+        assert_eq!(b["attachmentFlag"], "X"); // the claim has a photo
+        assert_eq!(b["language"], "EN");
+    }
+
+    #[test]
+    fn required_fields_are_checked() {
+        let mut c = claim();
+        c.usage.clear();
+        let e = create_claim_body(&c, &CnhOptions::default()).unwrap_err();
+        assert_eq!(e.path, "claim.usage");
+    }
+
+    #[test]
+    fn answers_map_to_outbox_dispositions() {
+        let ok = r#"{"dealer_code":"0000123456","dms_claim_number":"DMS-2026-0042","cnh_claim_number":"202500006190",
+            "status":"10","status_description":"DRAFT","claimed_value":"386.70","currency":"EUR",
+            "message":[{"row_number":"01","row_text":"Claim Processing Completed."}],"zzext_clmno":""}"#;
+        let a = read_create_claim_response(200, ok, at()).unwrap();
+        assert_eq!(a.disposition, Disposition::Delivered);
+        assert_eq!(a.response.unwrap().cnh_claim_number, "202500006190");
+        assert_eq!(a.claim_status, Some(Status::Draft));
+        assert_eq!(a.messages, ["Claim Processing Completed."]);
+
+        let bad = r#"{"statusCode":"400","message":"Required request body missing error!"}"#;
+        let a = read_create_claim_response(400, bad, at()).unwrap();
+        assert_eq!(a.disposition, Disposition::DeadLetter);
+        assert_eq!(a.messages, ["Required request body missing error!", "400"]);
+        let a = read_create_claim_response(
+            422,
+            "Please, fill all mandatory data to call the service.",
+            at(),
+        )
+        .unwrap();
+        assert_eq!(a.disposition, Disposition::DeadLetter);
+        assert_eq!(a.messages.len(), 1);
+        assert_eq!(
+            read_create_claim_response(401, "", at())
+                .unwrap()
+                .disposition,
+            Disposition::DeadLetter
+        );
+        let a = read_create_claim_response(500, "Internal Server Error", at()).unwrap();
+        assert_eq!(a.disposition, Disposition::Retry);
+        assert_eq!(a.messages, ["Internal Server Error"]);
+    }
+
+    #[test]
+    fn a_malformed_success_is_an_error_not_a_delivery() {
+        for body in [
+            "",
+            "<html>oops</html>",
+            "[1,2]",
+            "{\"cnh_claim_number\": 5}",
+        ] {
+            let e = read_create_claim_response(200, body, at()).unwrap_err();
+            assert_eq!(e.path, "body", "{body}");
+        }
+    }
+}

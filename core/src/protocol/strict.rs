@@ -1,0 +1,429 @@
+//! Strict JSON: a deserializer wrapper that refuses what serde's derive quietly accepts.
+//!
+//! serde's derived `Deserialize` for a struct also reads a JSON array, field by field in
+//! declaration order (`"duration":[1,"days"]` reads as `{"value":1,"unit":"days"}`), and a
+//! map or `serde_json::Value` keeps the last of two equal keys. A warranty request is a
+//! contract, not a guess: [`Strict`] wraps any deserializer (serde_json's, or a `Value`) and
+//!
+//! - refuses an array where a struct belongs (`invalid type: sequence, expected …`, at the
+//!   array);
+//! - refuses a repeated key in any object read as a map or a `Value` (`duplicate key `k``,
+//!   at the second key). Structs already refuse a repeated field (`duplicate field `k``).
+//!
+//! Everything else is passed through unchanged, so error messages and positions stay those
+//! of serde_json and paths come from positions as before (`crate::protocol::jsonpath`). The wrapper
+//! recurses through every nested value, map, sequence and enum.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
+};
+use serde::Deserialize as _;
+
+/// Deserializes `T` from `d` with the strict rules of this module.
+pub fn deserialize<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
+    T::deserialize(Strict(d))
+}
+
+/// `serde_json::from_str` with the strict rules, and nothing but whitespace after the value.
+pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// A deserializer that applies the strict rules to everything read through it.
+pub struct Strict<D>(pub D);
+
+/// What the visitor was asked for: a struct refuses arrays; a map (or any value) refuses
+/// repeated keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Struct,
+    Other,
+}
+
+struct Wrap<V> {
+    inner: V,
+    mode: Mode,
+}
+
+fn wrap<V>(inner: V) -> Wrap<V> {
+    Wrap {
+        inner,
+        mode: Mode::Other,
+    }
+}
+
+macro_rules! forward {
+    ($($name:ident),* $(,)?) => {
+        $(
+            fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+                self.0.$name(wrap(visitor))
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
+    type Error = D::Error;
+
+    forward!(
+        deserialize_any,
+        deserialize_bool,
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_i128,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_u128,
+        deserialize_f32,
+        deserialize_f64,
+        deserialize_char,
+        deserialize_str,
+        deserialize_string,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_unit,
+        deserialize_seq,
+        deserialize_map,
+        deserialize_identifier,
+        deserialize_ignored_any,
+    );
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_unit_struct(name, wrap(visitor))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_newtype_struct(name, wrap(visitor))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple(len, wrap(visitor))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple_struct(name, len, wrap(visitor))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            mode: Mode::Struct,
+        };
+        self.0.deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_enum(name, variants, wrap(visitor))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+macro_rules! visit_scalar {
+    ($($name:ident: $ty:ty),* $(,)?) => {
+        $(
+            fn $name<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+                self.inner.$name(v)
+            }
+        )*
+    };
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    visit_scalar!(
+        visit_bool: bool,
+        visit_i8: i8,
+        visit_i16: i16,
+        visit_i32: i32,
+        visit_i64: i64,
+        visit_i128: i128,
+        visit_u8: u8,
+        visit_u16: u16,
+        visit_u32: u32,
+        visit_u64: u64,
+        visit_u128: u128,
+        visit_f32: f32,
+        visit_f64: f64,
+        visit_char: char,
+        visit_str: &str,
+        visit_borrowed_str: &'de str,
+        visit_string: String,
+        visit_bytes: &[u8],
+        visit_borrowed_bytes: &'de [u8],
+        visit_byte_buf: Vec<u8>,
+    );
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.inner.visit_some(Strict(d))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.inner.visit_newtype_struct(Strict(d))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        if self.mode == Mode::Struct {
+            return Err(de::Error::invalid_type(Unexpected::Seq, &self.inner));
+        }
+        self.inner.visit_seq(Seq(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.inner.visit_map(Map {
+            inner: map,
+            // A struct's derived visitor refuses its own repeated fields.
+            seen: (self.mode != Mode::Struct).then(BTreeSet::new),
+        })
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        self.inner.visit_enum(Enum(data))
+    }
+}
+
+/// A seed whose value is read through [`Strict`].
+struct Seed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Strict(d))
+    }
+}
+
+struct Seq<A>(A);
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(Seed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+struct Map<A> {
+    inner: A,
+    /// The keys read so far, when this map must refuse a repeated one.
+    seen: Option<BTreeSet<String>>,
+}
+
+/// Reads a map key as text, refuses one already seen, then hands it to the real seed.
+struct KeySeed<'a, S> {
+    seed: S,
+    seen: &'a mut BTreeSet<String>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        let key = String::deserialize(d)?;
+        if self.seen.contains(&key) {
+            return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+        }
+        self.seen.insert(key.clone());
+        self.seed.deserialize(key.into_deserializer())
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match &mut self.seen {
+            Some(seen) => self.inner.next_key_seed(KeySeed { seed, seen }),
+            None => self.inner.next_key_seed(Seed(seed)),
+        }
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.inner.next_value_seed(Seed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+struct Enum<A>(A);
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for Enum<A> {
+    type Error = A::Error;
+    type Variant = Variant<A::Variant>;
+
+    fn variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<(T::Value, Self::Variant), A::Error> {
+        let (v, variant) = self.0.variant_seed(Seed(seed))?;
+        Ok((v, Variant(variant)))
+    }
+}
+
+struct Variant<A>(A);
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.0.unit_variant()
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.newtype_variant_seed(Seed(seed))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.0.tuple_variant(len, wrap(visitor))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let visitor = Wrap {
+            inner: visitor,
+            mode: Mode::Struct,
+        };
+        self.0.struct_variant(fields, visitor)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Duration {
+        value: u32,
+        unit: String,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Req {
+        duration: Duration,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        #[serde(default)]
+        payload: Option<serde_json::Value>,
+        #[serde(default)]
+        list: Vec<Duration>,
+    }
+
+    fn read(s: &str) -> Result<Req, String> {
+        from_str(s).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn plain_objects_read_as_before() {
+        let r = read(r#"{"duration":{"value":1,"unit":"days"},"headers":{"a":"1","b":"2"},"payload":{"x":[1,{"y":2}]},"list":[{"value":2,"unit":"weeks"}]}"#).unwrap();
+        assert_eq!(r.duration.value, 1);
+        assert_eq!(r.headers.len(), 2);
+        assert_eq!(r.payload.unwrap()["x"][1]["y"], 2);
+        assert_eq!(r.list[0].unit, "weeks");
+        // What serde alone accepts, and Strict refuses.
+        let loose: Req = serde_json::from_str(r#"{"duration":[1,"days"]}"#).unwrap();
+        assert_eq!(loose.duration.unit, "days");
+    }
+
+    #[test]
+    fn an_array_where_a_struct_belongs_is_refused() {
+        let e = read(r#"{"duration":[1,"days"]}"#).unwrap_err();
+        assert!(
+            e.starts_with("invalid type: sequence, expected struct Duration"),
+            "{e}"
+        );
+        let e = read(r#"{"duration":{"value":1,"unit":"days"},"list":[[2,"weeks"]]}"#).unwrap_err();
+        assert!(e.starts_with("invalid type: sequence"), "{e}");
+        assert!(read("[]")
+            .unwrap_err()
+            .starts_with("invalid type: sequence"));
+    }
+
+    #[test]
+    fn repeated_keys_are_refused_everywhere() {
+        let e = read(r#"{"duration":{"value":1,"unit":"days"},"headers":{"a":"1","a":"2"}}"#)
+            .unwrap_err();
+        assert!(e.starts_with("duplicate key `a`"), "{e}");
+        let e = read(r#"{"duration":{"value":1,"unit":"days"},"payload":{"x":{"k":1,"k":1}}}"#)
+            .unwrap_err();
+        assert!(e.starts_with("duplicate key `k`"), "{e}");
+        let e = read(r#"{"duration":{"value":1,"unit":"days","unit":"days"}}"#).unwrap_err();
+        assert!(e.starts_with("duplicate field `unit`"), "{e}");
+        // Equal keys in different objects are fine.
+        read(r#"{"duration":{"value":1,"unit":"d"},"payload":[{"k":1},{"k":2}]}"#).unwrap();
+    }
+}
