@@ -15,6 +15,9 @@ pub enum ErrorCode {
     /// A claim transition is not allowed (lifecycle, role matrix, reason or override rules);
     /// the message starts with the rule, e.g. `ROLE_NOT_ALLOWED: …`.
     TransitionRefused,
+    /// A bug in the library, not in the request: a binding caught a panic, or an answer could
+    /// not be rendered. Path `""`; please report the request.
+    Internal,
 }
 
 impl ErrorCode {
@@ -25,6 +28,7 @@ impl ErrorCode {
             ErrorCode::UnknownOp => "UNKNOWN_OP",
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::TransitionRefused => "TRANSITION_REFUSED",
+            ErrorCode::Internal => "INTERNAL",
         }
     }
 }
@@ -48,6 +52,15 @@ impl Error {
         Error {
             code: ErrorCode::InvalidInput,
             path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An `INTERNAL` error (a bug in the library, path `""`).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error {
+            code: ErrorCode::Internal,
+            path: String::new(),
             message: message.into(),
         }
     }

@@ -26,8 +26,11 @@ pub const WTY_VERSION_MINOR: u32 = 1;
 /// Patch version of the library this header belongs to.
 pub const WTY_VERSION_PATCH: u32 = 0;
 
-/// The response written when a panic was caught at the boundary (a bug in the library).
-const PANIC_RESPONSE: &str = "{\"ok\":false,\"error\":{\"code\":\"INTERNAL\",\"path\":\"\",\"message\":\"internal error: the library panicked; the engine is still usable, please report the request\"}}";
+/// The response written when a panic was caught at the boundary (a bug in the library): the
+/// core's `INTERNAL` error.
+fn panic_response() -> Vec<u8> {
+    warranty_core::protocol::panic_response().into_bytes()
+}
 
 /// What a call returns. The response itself says more (`error.code`, `error.path`).
 #[repr(C)]
@@ -246,12 +249,12 @@ unsafe fn answer(
     }) {
         Ok((buf, true)) => (buf, wty_status::WTY_OK),
         Ok((buf, false)) => (buf, wty_status::WTY_INVALID),
-        Err(()) => (PANIC_RESPONSE.as_bytes().to_vec(), wty_status::WTY_PANIC),
+        Err(()) => (panic_response(), wty_status::WTY_PANIC),
     };
     // JSON output escapes every control character, so it holds no NUL byte; should one ever
     // appear, the caller gets the INTERNAL error instead of a truncated string.
     let c = CString::new(bytes)
-        .unwrap_or_else(|_| CString::new(PANIC_RESPONSE.as_bytes().to_vec()).unwrap_or_default());
+        .unwrap_or_else(|_| CString::new(panic_response()).unwrap_or_default());
     // SAFETY: `out` is not NULL and writable by contract.
     unsafe { *out = c.into_raw() };
     status
@@ -349,8 +352,10 @@ mod tests {
         let s = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
         // SAFETY: freed once.
         unsafe { wty_string_free(out) };
-        assert_eq!(s, PANIC_RESPONSE);
-        assert!(s.starts_with("{\"ok\":false,\"error\":{\"code\":\"INTERNAL\""));
+        assert_eq!(
+            s,
+            "{\"ok\":false,\"error\":{\"code\":\"INTERNAL\",\"path\":\"\",\"message\":\"internal error: the library panicked; the engine is still usable, please report the request\"}}"
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use super::{parse, ser};
 use crate::error::{Error, Result};
 use crate::time::{Calendar, Duration, Instant, Zone};
 use crate::warranty::policy::Dec;
@@ -14,8 +13,8 @@ use crate::warranty::stack::{self, Expiring, Failure, LayerKind, Stack, StackIte
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StackReq {
-    #[allow(dead_code)]
-    op: IgnoredAny,
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
     item: StackItem,
     failure_at: Instant,
     #[serde(default)]
@@ -33,8 +32,8 @@ pub(super) struct StackReq {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ExpiringReq {
-    #[allow(dead_code)]
-    op: IgnoredAny,
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
     as_of: Instant,
     within: Duration,
     #[serde(default)]
@@ -49,24 +48,24 @@ pub(super) struct ExpiringReq {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PresetsReq {
-    #[allow(dead_code)]
-    op: IgnoredAny,
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
     #[serde(default)]
     jurisdiction: Option<String>,
 }
 
 #[derive(Serialize)]
-struct ExpiringAnswer {
+pub(super) struct ExpiringAnswer {
     until: Instant,
     count: usize,
     expiring: Vec<Expiring>,
 }
 
 #[derive(Serialize)]
-struct PresetTable<'a> {
+pub(super) struct PresetTable {
     version: &'static str,
-    jurisdictions: Vec<&'a str>,
-    rows: Vec<&'a PresetRow>,
+    jurisdictions: Vec<String>,
+    rows: Vec<&'static PresetRow>,
 }
 
 fn check_presets(rows: &[PresetRow]) -> Result<()> {
@@ -77,93 +76,73 @@ fn check_presets(rows: &[PresetRow]) -> Result<()> {
     Ok(())
 }
 
-/// Runs a coverage-stack operation, or `None` when `op` is not one.
-pub(super) fn stack_op(op: &str, request: &str, out: &mut Vec<u8>) -> Option<Result<()>> {
-    Some(match op {
-        "stack_coverage" => parse(request).and_then(|r: StackReq| {
-            check_presets(&r.presets)?;
-            let cal = Calendar::for_operation(r.zone, r.failure_at);
-            let s =
-                Stack::new(&r.item, Presets::new(&r.presets), cal).map_err(|e| e.within("item"))?;
-            let failure = Failure {
-                at: r.failure_at,
-                reason: r.reason.as_deref(),
-                component: r.component.as_deref(),
-                usage: r.usage,
-            };
-            let answer = stack::stack_coverage(&s, &failure).map_err(|e| {
-                if e.path.ends_with(".usage") {
-                    Error {
-                        path: "usage".into(),
-                        ..e
-                    }
-                } else {
-                    e.within("item")
-                }
-            })?;
-            ser(out, &answer)
-        }),
-        "expiring" => parse(request).and_then(|r: ExpiringReq| {
-            check_presets(&r.presets)?;
-            let cal = Calendar::for_operation(r.zone, r.as_of);
-            let until = stack::window_end(r.as_of, r.within, cal)?;
-            let presets = Presets::new(&r.presets);
-            let mut found = Vec::new();
-            for (i, item) in r.items.iter().enumerate() {
-                let at = format!("items[{i}]");
-                let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at))?;
-                stack::expiring(&s, r.as_of, until, &r.kinds, &mut found)
-                    .map_err(|e| e.within(&at))?;
+/// `stack_coverage`: one failure judged on every layer of an item.
+pub(super) fn stack_coverage(r: StackReq) -> Result<stack::StackAnswer> {
+    check_presets(&r.presets)?;
+    let cal = Calendar::for_operation(r.zone, r.failure_at);
+    let s = Stack::new(&r.item, Presets::new(&r.presets), cal).map_err(|e| e.within("item"))?;
+    let failure = Failure {
+        at: r.failure_at,
+        reason: r.reason.as_deref(),
+        component: r.component.as_deref(),
+        usage: r.usage,
+    };
+    let answer = stack::stack_coverage(&s, &failure).map_err(|e| {
+        if e.path.ends_with(".usage") {
+            Error {
+                path: "usage".into(),
+                ..e
             }
-            stack::sort_expiring(&mut found);
-            ser(
-                out,
-                &ExpiringAnswer {
-                    until,
-                    count: found.len(),
-                    expiring: found,
-                },
-            )
-        }),
-        "statutory_presets" => parse(request).and_then(|r: PresetsReq| {
-            let p = Presets::new(&[]);
-            let jurisdictions = match &r.jurisdiction {
-                Some(j) if !p.knows(j) => {
-                    return Err(Error::invalid(
-                        "jurisdiction",
-                        format!(
-                            "no statutory preset for `{j}`; known: {}",
-                            p.jurisdictions().join(", ")
-                        ),
-                    ))
-                }
-                Some(j) => vec![j.as_str()],
-                None => p.jurisdictions(),
-            };
-            let rows = presets::builtin()
-                .iter()
-                .filter(|row| jurisdictions.contains(&row.jurisdiction.as_str()))
-                .collect();
-            ser(
-                out,
-                &PresetTable {
-                    version: presets::PRESETS_VERSION,
-                    jurisdictions,
-                    rows,
-                },
-            )
-        }),
-        _ => return None,
+        } else {
+            e.within("item")
+        }
+    })?;
+    Ok(answer)
+}
+
+/// `expiring`: the layers of many items that end within a window.
+pub(super) fn expiring(r: ExpiringReq) -> Result<ExpiringAnswer> {
+    check_presets(&r.presets)?;
+    let cal = Calendar::for_operation(r.zone, r.as_of);
+    let until = stack::window_end(r.as_of, r.within, cal)?;
+    let presets = Presets::new(&r.presets);
+    let mut found = Vec::new();
+    for (i, item) in r.items.iter().enumerate() {
+        let at = format!("items[{i}]");
+        let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at))?;
+        stack::expiring(&s, r.as_of, until, &r.kinds, &mut found).map_err(|e| e.within(&at))?;
+    }
+    stack::sort_expiring(&mut found);
+    Ok(ExpiringAnswer {
+        until,
+        count: found.len(),
+        expiring: found,
     })
 }
 
-#[cfg(test)]
-pub(super) fn check_paths(op: &str, req: &str) -> Option<std::result::Result<(), String>> {
-    use super::path_tests::same;
-    Some(match op {
-        "stack_coverage" => same::<StackReq>(req),
-        "expiring" => same::<ExpiringReq>(req),
-        "statutory_presets" => same::<PresetsReq>(req),
-        _ => return None,
+/// `statutory_presets`: the built-in statutory rows, for one jurisdiction or all.
+pub(super) fn statutory_presets(r: PresetsReq) -> Result<PresetTable> {
+    let p = Presets::new(&[]);
+    let jurisdictions = match &r.jurisdiction {
+        Some(j) if !p.knows(j) => {
+            return Err(Error::invalid(
+                "jurisdiction",
+                format!(
+                    "no statutory preset for `{j}`; known: {}",
+                    p.jurisdictions().join(", ")
+                ),
+            ))
+        }
+        Some(j) => vec![j.clone()],
+        None => p.jurisdictions().into_iter().map(String::from).collect(),
+    };
+    let rows = presets::builtin()
+        .iter()
+        .filter(|row| jurisdictions.contains(&row.jurisdiction))
+        .collect();
+    Ok(PresetTable {
+        version: presets::PRESETS_VERSION,
+        jurisdictions,
+        rows,
     })
 }

@@ -190,6 +190,33 @@ pub fn activate_sale(
     Ok((out, persists))
 }
 
+/// Refuses a transition that is not `transition_claim`'s answer for `claim`.
+fn check_transition(claim: &Claim, change: &Transitioned) -> Result<()> {
+    let a = &change.audit;
+    if a.hash != a.compute_hash() {
+        return Err(Error::invalid(
+            "transition.audit.hash",
+            "the audit entry's hash does not match its content (pass transition_claim's answer unchanged)",
+        ));
+    }
+    if a.to != change.state.status {
+        return Err(Error::invalid(
+            "transition.state.status",
+            "the state's status is not the audit entry's `to`",
+        ));
+    }
+    if a.claim != claim.dms_claim_number {
+        return Err(Error::invalid(
+            "transition.audit.claim",
+            format!(
+                "the audit entry is for claim `{}`, the claim given is `{}`",
+                a.claim, claim.dms_claim_number
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Who hears about claim state changes.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -203,6 +230,10 @@ pub struct ClaimNotifyConfig {
 /// Enqueues what a claim's accepted transition must tell the partners: a status event for
 /// the webhook partner (keyed by the audit entry's hash, so a replay is a no-op) and, on
 /// submission, the CNH Create Claim (keyed by the DMS claim number).
+///
+/// `change` must be `transition_claim`'s answer for `claim`, unchanged: its audit entry's
+/// hash must match its content, its state must be the entry's `to`, and the entry must be for
+/// this claim (errors at `transition.…`); otherwise nothing is enqueued.
 pub fn claim_changed(
     outbox: &mut Outbox,
     claim: &Claim,
@@ -210,6 +241,7 @@ pub fn claim_changed(
     cfg: &ClaimNotifyConfig,
     now: Instant,
 ) -> Result<(Vec<u64>, Vec<Persist>)> {
+    check_transition(claim, change)?;
     let mut messages = Vec::new();
     if let Some(partner) = &cfg.webhook_partner {
         let a = &change.audit;

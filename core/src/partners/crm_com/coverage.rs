@@ -3,11 +3,75 @@
 //! in the shape of the seed's example (dates as CRM.COM writes them).
 
 use chrono::{Datelike, Timelike};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::error::Result;
 use crate::time::{Calendar, Instant};
-use crate::warranty::coverage::{CoverageDecision, Outcome};
-use crate::warranty::policy::{Policy, State};
+use crate::warranty::coverage::{
+    check_coverage, CoverageDecision, CoverageQuery, Outcome, WarrantyRecord,
+};
+use crate::warranty::policy::{Dec, Policy, State};
+
+/// One installed item a host asks CRM.COM's coverage question about (the
+/// `crm_installed_item_coverage` operation's `items[]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstalledItem {
+    /// The host's installed-item object, passed through to the response.
+    pub installed_item: Value,
+    /// The policy that covers it.
+    pub policy: Policy,
+    /// Its warranty (start, end).
+    pub warranty: WarrantyRecord,
+    /// When the stock-out transaction was issued (default: the warranty's start).
+    #[serde(default)]
+    pub issued_at: Option<Instant>,
+    /// The failure reason asked about, if any.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The usage reading, if any.
+    #[serde(default)]
+    pub usage: Option<Dec>,
+}
+
+/// Checks each item's coverage at `as_of` and builds the response. Errors are placed at
+/// `items[i]…`; the first one stops the answer.
+pub fn installed_items_coverage(
+    items: &[InstalledItem],
+    as_of: Instant,
+    cal: Calendar,
+) -> Result<Value> {
+    let mut decisions = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("items[{i}]");
+        item.policy
+            .validate()
+            .map_err(|e| e.within(&format!("{at}.policy")))?;
+        let d = check_coverage(&CoverageQuery {
+            policy: &item.policy,
+            warranty: &item.warranty,
+            as_of,
+            reason: item.reason.as_deref(),
+            usage: item.usage,
+            calendar: cal,
+        })
+        .map_err(|e| e.within(&at))?;
+        decisions.push(d);
+    }
+    let entries: Vec<_> = items
+        .iter()
+        .zip(&decisions)
+        .map(|(item, decision)| InstalledItemCoverage {
+            installed_item: &item.installed_item,
+            policy: &item.policy,
+            issued_at: item.issued_at.unwrap_or(item.warranty.start),
+            decision,
+            reason_given: item.reason.is_some(),
+        })
+        .collect();
+    Ok(installed_item_coverage_response(&entries, cal))
+}
 
 /// One installed item's entry of the response.
 #[derive(Clone, Debug)]
