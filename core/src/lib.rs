@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod claims;
+mod digest;
 pub mod error;
 #[cfg(feature = "sync")]
 #[doc(hidden)]
@@ -49,10 +50,9 @@ pub mod testing;
 pub mod time;
 pub mod warranty;
 
-pub use claims::lifecycle::{
-    apply_partner_status, transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry,
-    AuditKey, ClaimState, Role, Status,
-};
+pub use claims::audit::{verify_audit, verify_audit_keyed, AuditEntry, AuditKey};
+pub use claims::lifecycle::{transition, Action, Actor, ClaimState, Role, Status};
+pub use claims::partner_status::apply_partner_status;
 pub use claims::{
     validate_claim, Claim, ClaimContext, Finding, Rules, Severity, ValidationOutcome,
     ValidationReport,

@@ -11,10 +11,10 @@
 
 use proptest::prelude::*;
 use serde_json::json;
-use warranty_core::claims::lifecycle::{
-    transition, verify_audit, verify_audit_keyed, Action, Actor, AuditEntry, AuditKey, Role,
-    StoredEntry, Transition, AUDIT_KEY_MIN_BYTES,
+use warranty_core::claims::audit::{
+    verify_audit, verify_audit_keyed, AuditEntry, AuditKey, StoredEntry, AUDIT_KEY_MIN_BYTES,
 };
+use warranty_core::claims::lifecycle::{transition, Action, Actor, Role, Transition};
 use warranty_core::claims::{validate_claim, Claim, ClaimContext, Line, Rules, ValidationOutcome};
 use warranty_core::testing::claims::*;
 use warranty_core::{call, Calendar, Instant};

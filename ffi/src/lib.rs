@@ -253,8 +253,8 @@ unsafe fn answer(
     };
     // JSON output escapes every control character, so it holds no NUL byte; should one ever
     // appear, the caller gets the INTERNAL error instead of a truncated string.
-    let c = CString::new(bytes)
-        .unwrap_or_else(|_| CString::new(panic_response()).unwrap_or_default());
+    let c =
+        CString::new(bytes).unwrap_or_else(|_| CString::new(panic_response()).unwrap_or_default());
     // SAFETY: `out` is not NULL and writable by contract.
     unsafe { *out = c.into_raw() };
     status

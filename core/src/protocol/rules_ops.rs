@@ -247,13 +247,13 @@ pub(super) struct AuditKeyReq {
 }
 
 impl AuditKeyReq {
-    fn key(&self, path: &str) -> Result<crate::claims::lifecycle::AuditKey> {
-        crate::claims::lifecycle::AuditKey::from_base64(self.id.clone(), &self.secret)
+    fn key(&self, path: &str) -> Result<crate::claims::audit::AuditKey> {
+        crate::claims::audit::AuditKey::from_base64(self.id.clone(), &self.secret)
             .map_err(|e| e.within(path))
     }
 }
 
-fn audit_key(k: &Option<AuditKeyReq>) -> Result<Option<crate::claims::lifecycle::AuditKey>> {
+fn audit_key(k: &Option<AuditKeyReq>) -> Result<Option<crate::claims::audit::AuditKey>> {
     k.as_ref().map(|k| k.key("audit_key")).transpose()
 }
 
@@ -283,24 +283,22 @@ pub(super) struct VerifyAuditReq {
     keys: Vec<AuditKeyReq>,
 }
 
-pub(super) fn verify_audit(r: VerifyAuditReq) -> Result<crate::claims::lifecycle::AuditVerdict> {
+pub(super) fn verify_audit(r: VerifyAuditReq) -> Result<crate::claims::audit::AuditVerdict> {
     let keys = r
         .keys
         .iter()
         .enumerate()
         .map(|(i, k)| k.key(&format!("keys[{i}]")))
         .collect::<Result<Vec<_>>>()?;
-    let entries: Vec<crate::claims::lifecycle::StoredEntry> = r
+    let entries: Vec<crate::claims::audit::StoredEntry> = r
         .entries
         .into_iter()
         .map(|v| match v {
-            serde_json::Value::String(line) => crate::claims::lifecycle::StoredEntry::Line(line),
-            other => crate::claims::lifecycle::StoredEntry::Value(other),
+            serde_json::Value::String(line) => crate::claims::audit::StoredEntry::Line(line),
+            other => crate::claims::audit::StoredEntry::Value(other),
         })
         .collect();
-    Ok(crate::claims::lifecycle::verify_audit_keyed(
-        &entries, &keys,
-    ))
+    Ok(crate::claims::audit::verify_audit_keyed(&entries, &keys))
 }
 
 #[derive(Deserialize)]
@@ -309,16 +307,16 @@ pub(super) struct PartnerReq {
     #[serde(rename = "op")]
     _op: IgnoredAny,
     state: crate::claims::lifecycle::ClaimState,
-    update: crate::claims::lifecycle::PartnerStatus,
+    update: crate::claims::partner_status::PartnerStatus,
     #[serde(default)]
     prev_hash: Option<String>,
     #[serde(default)]
     audit_key: Option<AuditKeyReq>,
 }
 
-pub(super) fn partner(r: PartnerReq) -> Result<crate::claims::lifecycle::PartnerApplied> {
+pub(super) fn partner(r: PartnerReq) -> Result<crate::claims::partner_status::PartnerApplied> {
     let key = audit_key(&r.audit_key)?;
-    let mut applied = crate::claims::lifecycle::apply_partner_status(
+    let mut applied = crate::claims::partner_status::apply_partner_status(
         &r.state,
         &r.update,
         r.prev_hash.as_deref(),

@@ -6,7 +6,8 @@ use chrono::{Duration as Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::claims::lifecycle::{self, Actor, AuditEntry, ClaimState, Status, ACTIONS, ROLES};
+use crate::claims::audit::AuditEntry;
+use crate::claims::lifecycle::{self, Actor, ClaimState, Status, ACTIONS, ROLES};
 use crate::claims::{minor_units, Claim, Evidence, Failure, KnownClaim, Line, Row, Texts};
 use crate::time::{Duration, Instant, Unit};
 use crate::warranty::coverage::WarrantyRecord;

@@ -14,7 +14,8 @@ pub mod smart_alert;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::claims::lifecycle::{map_partner_status, PartnerStatus, Status};
+use crate::claims::lifecycle::Status;
+use crate::claims::partner_status::{map_partner_status, PartnerStatus};
 use crate::claims::{Claim, Row};
 use crate::error::{Error, Result};
 use crate::partners::put_nonempty as put;

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::sap;
-use crate::claims::lifecycle::{map_partner_status, PartnerStatus, Status};
+use crate::claims::lifecycle::Status;
+use crate::claims::partner_status::{map_partner_status, PartnerStatus};
 use crate::error::{Error, Result};
 use crate::time::Instant;
 

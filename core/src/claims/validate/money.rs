@@ -1,0 +1,172 @@
+//! Rule 6: the lines' categories, quantities, currencies and amounts, and the per-currency totals.
+
+use super::*;
+
+pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
+    let mut first_currency: Option<&str> = None;
+    let mut sums: BTreeMap<String, Option<Decimal>> = BTreeMap::new();
+    let mut all_valid = true;
+    for (i, l) in c.lines.iter().enumerate() {
+        let p = |f: &str| format!("claim.lines[{i}].{f}");
+        if !blank(&l.category)
+            && !["parts", "labour", "sublet", "other"].contains(&l.category.as_str())
+        {
+            r.error(
+                "LINE_CATEGORY_UNKNOWN",
+                p("category"),
+                format!(
+                    "`{}` is not a line category (parts, labour, sublet, other)",
+                    l.category
+                ),
+                &[("category", l.category.clone())],
+            );
+        }
+        if !blank(&l.quantity) {
+            match parse_decimal(&l.quantity) {
+                None => r.error(
+                    "QUANTITY_INVALID",
+                    p("quantity"),
+                    format!("`{}` is not a decimal number", l.quantity),
+                    &[("value", l.quantity.clone())],
+                ),
+                Some(q) if q <= Decimal::ZERO => r.error(
+                    "QUANTITY_NOT_POSITIVE",
+                    p("quantity"),
+                    format!("The quantity must be above 0, not {}", l.quantity),
+                    &[("quantity", l.quantity.clone())],
+                ),
+                Some(_) => {}
+            }
+        }
+        let units = if blank(&l.currency) {
+            None
+        } else {
+            match minor_units(&l.currency) {
+                None => {
+                    r.error(
+                        "CURRENCY_UNKNOWN",
+                        p("currency"),
+                        format!("`{}` is not an ISO 4217 currency code", l.currency),
+                        &[("currency", l.currency.clone())],
+                    );
+                    None
+                }
+                Some(u) => {
+                    match first_currency {
+                        None => first_currency = Some(&l.currency),
+                        Some(f) if f != l.currency => r.error(
+                            "CURRENCY_MIXED",
+                            p("currency"),
+                            format!(
+                                "A claim has one currency: this line is in {}, the first in {f}",
+                                l.currency
+                            ),
+                            &[
+                                ("currency", l.currency.clone()),
+                                ("claim_currency", f.to_string()),
+                            ],
+                        ),
+                        Some(_) => {}
+                    }
+                    Some(u)
+                }
+            }
+        };
+        let amount = if blank(&l.amount) {
+            None
+        } else {
+            match parse_decimal(&l.amount) {
+                None => {
+                    r.error(
+                        "AMOUNT_INVALID",
+                        p("amount"),
+                        format!("`{}` is not a decimal amount", l.amount),
+                        &[("value", l.amount.clone())],
+                    );
+                    None
+                }
+                Some(a) if a < Decimal::ZERO => {
+                    r.error(
+                        "AMOUNT_NEGATIVE",
+                        p("amount"),
+                        format!("The amount {} is below 0", l.amount),
+                        &[("amount", l.amount.clone())],
+                    );
+                    None
+                }
+                Some(a) => {
+                    if let Some(u) = units {
+                        if a.normalize().scale() > u {
+                            r.error(
+                                "AMOUNT_PRECISION",
+                                p("amount"),
+                                format!(
+                                    "{} {} has more decimals than the currency's {u}",
+                                    l.amount, l.currency
+                                ),
+                                &[("amount", l.amount.clone()), ("minor_units", u.to_string())],
+                            );
+                        }
+                    }
+                    Some(a)
+                }
+            }
+        };
+        match (amount, units) {
+            (Some(a), Some(_)) => {
+                let slot = sums
+                    .entry(l.currency.clone())
+                    .or_insert(Some(Decimal::ZERO));
+                *slot = slot.and_then(|s| s.checked_add(a));
+                if slot.is_none() {
+                    all_valid = false;
+                }
+            }
+            _ => all_valid = false,
+        }
+    }
+    if sums.values().any(Option::is_none) {
+        r.error(
+            "AMOUNT_OVERFLOW",
+            "claim.lines",
+            "The line amounts add up to more than can be represented",
+            &[],
+        );
+    }
+    if !blank(&c.total) {
+        match parse_decimal(&c.total) {
+            None => r.error(
+                "AMOUNT_INVALID",
+                "claim.total",
+                format!("`{}` is not a decimal amount", c.total),
+                &[("value", c.total.clone())],
+            ),
+            Some(t) => {
+                // Only comparable when every line has a valid amount in one currency.
+                if all_valid && sums.len() == 1 {
+                    if let Some(Some(sum)) = sums.values().next() {
+                        if *sum != t {
+                            r.error(
+                                "TOTAL_MISMATCH",
+                                "claim.total",
+                                format!(
+                                    "The declared total {} differs from the sum of the lines {sum}",
+                                    c.total
+                                ),
+                                &[("declared", c.total.clone()), ("computed", sum.to_string())],
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    sums.into_iter()
+        .filter_map(|(currency, sum)| {
+            sum.map(|s| CurrencyTotal {
+                currency,
+                claimed: s.to_string(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,150 @@
+//! Rules 10, 11 and 12: what the host learned from the partner before submitting (CNH's allowed defect and failure codes, EZ Labor, PIP parts).
+
+use super::*;
+
+/// The component and failure codes against the lists the host was given (a blank code is
+/// already a missing field).
+pub(super) fn allowed_codes(c: &Claim, rules: &Rules, r: &mut Report) {
+    for (allowed, value, code, path, what) in [
+        (
+            &rules.defect_codes,
+            &c.failure.component,
+            "DEFECT_CODE_UNKNOWN",
+            "claim.failure.component",
+            "defect",
+        ),
+        (
+            &rules.failure_codes,
+            &c.failure.failure_code,
+            "FAILURE_CODE_UNKNOWN",
+            "claim.failure.failure_code",
+            "failure",
+        ),
+    ] {
+        let Some(allowed) = allowed else { continue };
+        if !blank(value) && !allowed.iter().any(|a| a == value) {
+            r.error(
+                code,
+                path,
+                format!(
+                    "`{value}` is not one of the {} {what} codes allowed for this claim",
+                    allowed.len()
+                ),
+                &[("code", value.clone())],
+            );
+        }
+    }
+}
+
+/// A claim that uses EZ Labor (the host gave `rules.ez_labor`, or the claim carries an id)
+/// has one labour line; with the rule, the claim carries its id and the line its work units.
+pub(super) fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
+    let id = &c.failure.ez_labor_unique_id;
+    if rules.ez_labor.is_none() && blank(id) {
+        return;
+    }
+    let path = "claim.failure.ez_labor_unique_id";
+    if let Some(rule) = &rules.ez_labor {
+        if blank(id) {
+            r.error(
+                "EZ_LABOR_ID_MISSING",
+                path,
+                format!(
+                    "The claim uses EZ Labor but does not carry its id {}",
+                    rule.unique_id
+                ),
+                &[("expected", rule.unique_id.clone())],
+            );
+        } else if id.trim() != rule.unique_id.trim() {
+            r.error(
+                "EZ_LABOR_ID_MISMATCH",
+                path,
+                format!(
+                    "The EZ Labor id {id} is not the one CNH gave ({})",
+                    rule.unique_id
+                ),
+                &[("expected", rule.unique_id.clone()), ("found", id.clone())],
+            );
+        }
+    }
+    let labour: Vec<(usize, &Line)> = c
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.category == "labour")
+        .collect();
+    let [(i, line)] = labour.as_slice() else {
+        r.error(
+            "EZ_LABOR_LINES",
+            "claim.lines",
+            format!(
+                "An EZ Labor claim has exactly one labour line; this one has {}",
+                labour.len()
+            ),
+            &[("count", labour.len().to_string())],
+        );
+        return;
+    };
+    let Some(wu) = rules.ez_labor.as_ref().and_then(|e| e.freeze_wu) else {
+        return;
+    };
+    if let Some(q) = parse_decimal(&line.quantity) {
+        if q != wu.0 {
+            r.error(
+                "EZ_LABOR_WORK_UNITS",
+                format!("claim.lines[{i}].quantity"),
+                format!(
+                    "The labour line claims {} work units; EZ Labor froze them at {wu}",
+                    line.quantity
+                ),
+                &[
+                    ("expected", wu.to_string()),
+                    ("found", line.quantity.clone()),
+                ],
+            );
+        }
+    }
+}
+
+/// Each mandatory PIP part is on the claim's parts lines, in at least its quantity (lines of
+/// the same part number are added up).
+pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
+    let Some(parts) = &rules.pip_parts else {
+        return;
+    };
+    for p in parts.iter().filter(|p| p.mandatory) {
+        let mine: Vec<&Line> = c
+            .lines
+            .iter()
+            .filter(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim())
+            .collect();
+        let on_claim = !mine.is_empty();
+        let have: Decimal = mine.iter().filter_map(|l| parse_decimal(&l.quantity)).sum();
+        let params = [
+            ("material_code", p.material_code.clone()),
+            ("quantity", p.quantity.to_string()),
+            ("found", have.to_string()),
+        ];
+        if !on_claim {
+            r.error(
+                "PIP_PART_MISSING",
+                "claim.lines",
+                format!(
+                    "PIP {} needs part {} ({}); the claim does not have it",
+                    p.pip_code, p.material_code, p.quantity
+                ),
+                &params,
+            );
+        } else if have < p.quantity.0 {
+            r.error(
+                "PIP_PART_SHORT",
+                "claim.lines",
+                format!(
+                    "PIP {} needs {} of part {}; the claim has {have}",
+                    p.pip_code, p.quantity, p.material_code
+                ),
+                &params,
+            );
+        }
+    }
+}
