@@ -1,7 +1,12 @@
 //! `cargo bench -p warranty-benches` (or `make bench`). Figures for the issue notes:
 //! resolve (typed) vs a HashMap + chrono baseline, `call` with coverage, engine resolve,
 //! catalog load.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use std::collections::HashMap;
 use std::hint::black_box;

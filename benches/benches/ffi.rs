@@ -1,8 +1,16 @@
 //! The C ABI's cost over the Rust dispatcher (`cargo bench -p warranty-benches --bench ffi`):
 //! the same requests through `Engine::call` and through `wty_call` / `wty_call_batch`, as a C
 //! host calls them (NUL-terminated request in, C string out, freed with `wty_string_free`).
-#![allow(unsafe_code)]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    unsafe_code,
+    reason = "the benchmark calls the C ABI, which is unsafe by nature"
+)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use std::ffi::{c_char, CString};
 use std::hint::black_box;

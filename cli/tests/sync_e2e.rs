@@ -7,7 +7,12 @@
 //! key again only as a retry (attempt numbers grow), and the in-flight request of a killed
 //! run is sent again under its key.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};

@@ -30,7 +30,12 @@
 //! ```
 #![cfg_attr(
     test,
-    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        reason = "unit tests: a failed unwrap or index is the test failing"
+    )
 )]
 #![warn(missing_docs)]
 

@@ -1,7 +1,12 @@
 //! Replays the committed fuzz corpus (fuzz/corpus) and every fixed crasher
 //! (fuzz/regressions) through the fuzz targets' bodies (`warranty_core::fuzz_hooks`), so a
 //! crash the fuzzer once found stays fixed without cargo-fuzz or a nightly toolchain.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use std::path::Path;
 

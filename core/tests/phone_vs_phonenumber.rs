@@ -6,7 +6,12 @@
 //! The crate's own `is_valid` matches type patterns at the start of the number only (a
 //! 13-digit TR number passes as `811…` toll free), where libphonenumber matches the whole
 //! number; the reference here matches the whole number, as libphonenumber does.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use phonenumber::metadata::{Descriptor, DATABASE};
 use proptest::prelude::*;

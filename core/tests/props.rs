@@ -1,6 +1,11 @@
 //! Property tests for the invariants of the core issue, 1,000+ cases each, using the public
 //! `testing` strategies and checks that hosts' testers can reuse.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use proptest::prelude::*;
 use warranty_core::testing::*;

@@ -1,7 +1,12 @@
 //! Property tests of coverage stacks (docs/stacks.md), through the public `testing::stack`
 //! strategies and checks: adding a layer never removes coverage another layer gives; a repair
 //! never shortens any layer; the answer does not depend on the order events are recorded in.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use proptest::prelude::*;
 use warranty_core::testing::stack::*;

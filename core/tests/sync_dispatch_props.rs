@@ -4,7 +4,12 @@
 //! in flight, timeouts, events, snapshots and drop+restore cycles are applied to an `Outbox`
 //! and, as JSON, to an `Engine`. Every answer must be the typed result serialised (or the
 //! same error), and a restore from the JSON snapshot must behave exactly as the original.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use std::collections::BTreeMap;
 

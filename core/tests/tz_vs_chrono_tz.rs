@@ -3,7 +3,11 @@
 //! resolution at every transition, around it, and every few days from 1800 to 2110.
 //! When Cargo.lock moves chrono-tz to new tz data, this fails until `make tzdata` is run.
 
-#![allow(clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeZone};
 use warranty_core::time::Tz;

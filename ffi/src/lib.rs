@@ -11,7 +11,10 @@
 //! - every string handed out is freed with [`wty_string_free`] (not libc `free()`), every
 //!   engine with [`wty_engine_free`]; both accept NULL.
 
-#![allow(non_camel_case_types)]
+#![allow(
+    non_camel_case_types,
+    reason = "C names: the header's types are snake_case as C hosts expect"
+)]
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -261,7 +264,12 @@ unsafe fn answer(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 mod tests {
     use super::*;
 

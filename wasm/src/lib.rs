@@ -33,7 +33,10 @@ pub struct Engine {
 impl Engine {
     /// An engine with no catalogs.
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
+    #[allow(
+        clippy::new_without_default,
+        reason = "wasm-bindgen exposes `new` as the JS constructor; a Default impl would not reach JS"
+    )]
     pub fn new() -> Engine {
         Engine {
             inner: CoreEngine::new(),

@@ -179,7 +179,6 @@ pub fn apply_partner_status(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

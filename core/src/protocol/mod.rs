@@ -202,7 +202,6 @@ fn unknown_op(op: &str, request: &str) -> Error {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod build_tests {
     use super::*;
 

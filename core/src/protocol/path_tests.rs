@@ -4,7 +4,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
 )]
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;

@@ -359,7 +359,11 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap, index or panic is the test failing"
+)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;

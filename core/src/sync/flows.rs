@@ -286,7 +286,6 @@ pub fn claim_changed(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::claims::lifecycle::{transition, Action, Actor, ClaimState, Role, Transition};
@@ -411,7 +410,6 @@ mod tests {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod webhook_tests {
     use std::collections::BTreeMap;
 

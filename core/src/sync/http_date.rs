@@ -122,7 +122,6 @@ pub fn parse_ms(s: &str, now_ms: i64) -> Option<i64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -178,7 +177,6 @@ mod tests {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod against_chrono {
     use proptest::prelude::*;
 

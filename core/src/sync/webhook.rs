@@ -133,7 +133,6 @@ pub fn verify(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

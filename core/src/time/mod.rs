@@ -364,7 +364,6 @@ pub fn human_date(t: Instant) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

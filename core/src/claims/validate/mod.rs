@@ -333,7 +333,6 @@ pub fn validate_claim(claim: &Claim, cx: &ClaimContext<'_>) -> Result<Validation
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

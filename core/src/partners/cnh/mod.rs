@@ -444,7 +444,6 @@ pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

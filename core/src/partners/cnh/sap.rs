@@ -184,7 +184,6 @@ pub(crate) fn optional(value: &str, max: usize, at: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -174,7 +174,6 @@ pub fn installed_item_coverage_response(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::time::{Duration, Unit, Zone};

@@ -435,7 +435,6 @@ pub fn import(response: &Value, path: &str, cal: Calendar) -> Result<Import> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

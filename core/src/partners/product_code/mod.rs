@@ -164,7 +164,6 @@ pub fn request(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::time::{Unit, Zone};

@@ -39,7 +39,10 @@ pub struct Desc {
 
 /// libphonenumber's number types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
+#[allow(
+    missing_docs,
+    reason = "the variants are libphonenumber's number types, named as there"
+)]
 pub enum NumberType {
     PremiumRate,
     TollFree,
@@ -338,7 +341,6 @@ impl Matcher<'_> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

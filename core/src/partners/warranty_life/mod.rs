@@ -106,7 +106,6 @@ pub fn read_error(status: u16, body: &str) -> ApiError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::time::{Duration, Unit};

@@ -362,7 +362,10 @@ impl Outbox {
         Ok(self.persist(&[id]))
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the outbox's one place that ends an attempt; the arguments are the attempt's facts"
+    )]
     fn finish(
         &mut self,
         id: u64,
@@ -414,7 +417,6 @@ impl Outbox {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
