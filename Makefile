@@ -25,43 +25,63 @@ WASM_OPT_FEATURES := --enable-reference-types --enable-multivalue --enable-bulk-
   --enable-mutable-globals --enable-nontrapping-float-to-int
 SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 
-.PHONY: all demo test build tools fmt-check clippy unit vectors-check conformance bench-check bench doc clean \
+.PHONY: all help check demo test build tools fmt-check clippy unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 
 all: build
+
+## Lists the targets with what each does (the `##` lines above each target).
+help:
+	@awk '/^## /{d = d (d ? " " : "") substr($$0, 4); next} \
+	  /^[a-z][a-z0-9-]*:/{if (d) {split($$0, t, ":"); n = split(d, w, " "); line = sprintf("  %-16s", t[1]); \
+	    for (i = 1; i <= n; i++) {if (length(line) + length(w[i]) > 98) {print line; line = sprintf("%18s", "")} \
+	    line = line " " w[i]}; print line}; d = ""; next} {d = ""}' $(MAKEFILE_LIST)
+
+## The quick loop before a commit: formatting, both clippy builds, the docs, the Rust tests
+## and the vectors through the CLI. Installs nothing (`make test` is the whole run).
+check: fmt-check clippy doc unit conformance
+	@echo "make check: passed"
 
 ## Runs the main job on the bundled example data.
 demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
+test: tools fmt-check clippy doc build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
 	@echo "make test: all suites passed"
 
+## Builds the workspace in release: the CLI, both C libraries, the benches.
 build:
 	$(CARGO) build --release --workspace
 
+## Installs what the suites need and this machine lacks (scripts/ensure-tools.sh).
 tools:
 	@bash scripts/ensure-tools.sh
 
+## cargo fmt, checked.
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
+## Clippy on every target with every feature, and on the rules-only core, warnings denied.
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	@# The rules-only build (the `warranty` npm module's core) is linted too.
 	$(CARGO) clippy -p warranty-core -p warranty-wasm --no-default-features --lib --tests -- -D warnings
 
+## cargo test: unit, property and integration tests, the vectors under cargo test, and the
+## rules-only core.
 unit:
 	$(CARGO) test --release --workspace --all-features
 	@# The core without its `sync` feature: the rules' own tests, and sync operations refused.
 	$(CARGO) test --release -p warranty-core --no-default-features --lib
 
+## The generated vectors and phone metadata are what their scripts write now.
 vectors-check:
 	python3 scripts/make_vectors.py --check
 	python3 scripts/gen_phone_meta.py --check
 
+## Every vector and scenario through `wty conformance`, and the bundled examples.
 conformance: build
 	@# The shared sample must be part of tests/vectors (copied verbatim).
 	@for f in $(SHARED_VECTORS); do cmp -s "$$f" "tests/vectors/$$(basename $$f)" || { echo "tests/vectors lacks $$f: copy it"; exit 1; }; done
@@ -101,6 +121,7 @@ wasm-tools:
 node-test: wasm c-vectors
 	node --test tests/node/
 
+## The TypeScript declarations compile against typed-usage.ts (tsc --strict).
 ts-check: wasm
 	node_modules/.bin/tsc --noEmit -p tests/node/tsconfig.json
 	@echo "ts-check: the declarations type-check against tests/node/typed-usage.ts"
@@ -129,6 +150,7 @@ phonedata:
 header:
 	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate warranty-ffi --output include/warranty.h ffi
 
+## The committed header is what cbindgen writes now.
 header-check:
 	@mkdir -p $(C_OUT)
 	@$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate warranty-ffi --output $(C_OUT)/warranty.h ffi
@@ -151,6 +173,7 @@ install: build
 c-test: c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 	@echo "c-test: all C suites passed"
 
+## The vectors as files the C and Node suites read (scripts/ffi_vectors.py).
 c-vectors: build
 	@mkdir -p $(C_OUT)
 	python3 scripts/ffi_vectors.py $(WTY) tests/vectors $(C_OUT)/vectors tests/scenarios
@@ -199,6 +222,7 @@ FUZZ_TARGETS := dispatch partner_answers dates tz_record
 FUZZ_RUN = RUSTC_BOOTSTRAP=1 cargo fuzz run -O --target-dir ../target/fuzz
 FUZZ_OPTS = -rss_limit_mb=2048 -print_final_stats=1 -timeout=10
 
+## Replays the fuzz corpus and the fixed crashers (no fuzzing: `make fuzz` fuzzes).
 fuzz-check:
 	@bash scripts/ensure-fuzz-tools.sh
 	@cd fuzz && for t in $(FUZZ_TARGETS); do \
@@ -208,6 +232,7 @@ fuzz-check:
 	  echo "fuzz: $$t $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' ../target/fuzz-$$t.log), no crash"; \
 	done
 
+## Fuzzes each target for a while (cargo-fuzz, on stable with RUSTC_BOOTSTRAP=1).
 fuzz:
 	@bash scripts/ensure-fuzz-tools.sh
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
@@ -226,6 +251,7 @@ hostile: wasm
 bench-check:
 	$(CARGO) test --release -p warranty-benches --benches
 
+## Criterion benchmarks (native) and the Node medians.
 bench: bench-wasm
 	$(CARGO) bench -p warranty-benches
 	bash scripts/bench-ndjson.sh
@@ -237,8 +263,12 @@ bench-wasm: wasm
 	target/release/examples/gen_ndjson 1024 10000 > target/bench/resolve-1024.ndjson
 	node benches/node/bench.mjs target/bench/resolve-1024.ndjson
 
+## The API docs, with every warning (a broken intra-doc link) an error; the rules-only core
+## too.
 doc:
-	$(CARGO) doc --workspace --no-deps
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --all-features
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p warranty-core --no-deps --no-default-features
 
+## Removes target/ (cargo clean).
 clean:
 	$(CARGO) clean

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use warranty_core::protocol::conformance::{mismatches, Scenario, Vector};
+use warranty_core::protocol::conformance::Case;
 use warranty_core::Engine;
 
 const USAGE: &str = "\
@@ -172,55 +172,32 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
     for f in &files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| Failure::Io(format!("cannot read {}: {e}", f.display())))?;
-        let parsed: serde_json::Result<serde_json::Value> = serde_json::from_str(&text);
-        let steps = match parsed {
-            Ok(v) if v.get("steps").is_some() => serde_json::from_value::<Scenario>(v).map(|s| {
-                (
-                    s.name,
-                    s.steps
-                        .into_iter()
-                        .map(|s| (s.request_text(), s.expect))
-                        .collect(),
-                )
-            }),
-            Ok(v) => serde_json::from_value::<Vector>(v)
-                .map(|v| (v.request_text(), v))
-                .map(|(text, v)| (v.name, vec![(text, v.expect)])),
-            Err(e) => Err(e),
-        };
-        let (name, steps): (String, Vec<(String, serde_json::Value)>) = match steps {
-            Ok(s) => s,
+        let case = match Case::parse(&text) {
+            Ok(c) => c,
             Err(e) => {
                 failed += 1;
                 println!("FAIL {}: not a vector or scenario: {e}", f.display());
                 continue;
             }
         };
-        // A vector is one request on a fresh engine; a scenario's steps share one.
-        let mut engine = Engine::new();
-        let mut failure = None;
-        for (i, (request, expect)) in steps.iter().enumerate() {
-            let response = engine.call(request);
-            let actual: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
-            let diff = mismatches(expect, &actual);
-            if !diff.is_empty() {
-                failure = Some((i, diff, response));
-                break;
-            }
-        }
-        match failure {
-            None => passed += 1,
-            Some((i, diff, response)) => {
+        match case.run() {
+            Ok(()) => passed += 1,
+            Err(fail) => {
                 failed += 1;
-                if steps.len() > 1 {
-                    println!("FAIL {name} ({}), step {}", f.display(), i + 1);
+                if case.steps.len() > 1 {
+                    println!(
+                        "FAIL {} ({}), step {}",
+                        case.name,
+                        f.display(),
+                        fail.step + 1
+                    );
                 } else {
-                    println!("FAIL {name} ({})", f.display());
+                    println!("FAIL {} ({})", case.name, f.display());
                 }
-                for d in diff {
+                for d in fail.mismatches {
                     println!("  - {d}");
                 }
-                println!("  response: {response}");
+                println!("  response: {}", fail.response);
             }
         }
     }

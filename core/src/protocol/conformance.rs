@@ -1,5 +1,8 @@
 //! Conformance vectors (PROTOCOL.md, "Conformance vectors"): `{"name", "request", "expect"}`,
-//! where a response conforms when it matches `expect` as a subset.
+//! where a response conforms when it matches `expect` as a subset, and scenarios
+//! (`{"name", "steps"}`) whose steps share one engine. [`Case`] reads either from a file's
+//! text and runs it; `wty conformance` and `core/tests/vectors.rs` (under `cargo test`) are
+//! its two front ends, which read the files.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -31,6 +34,71 @@ impl Step {
     /// The request bytes to send: `request_text` when present, else `request` as compact JSON.
     pub fn request_text(&self) -> String {
         request_text(&self.request, self.request_text.as_deref())
+    }
+}
+
+/// A vector or a scenario, ready to run: its name and its steps (request bytes, expected
+/// subset). A vector is one step.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The file's `name`.
+    pub name: String,
+    /// The requests in order, each with what its response must contain.
+    pub steps: Vec<(String, Value)>,
+}
+
+/// Why a [`Case`] did not conform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFailure {
+    /// The step that failed (0-based).
+    pub step: usize,
+    /// One line per mismatch ([`mismatches`]).
+    pub mismatches: Vec<String>,
+    /// The response that did not conform.
+    pub response: String,
+}
+
+impl Case {
+    /// Reads a vector or a scenario (a scenario has `steps`) from a file's text.
+    pub fn parse(text: &str) -> Result<Case, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if v.get("steps").is_some() {
+            let s: Scenario = serde_json::from_value(v).map_err(|e| e.to_string())?;
+            let steps = s
+                .steps
+                .into_iter()
+                .map(|st| (st.request_text(), st.expect))
+                .collect();
+            Ok(Case {
+                name: s.name,
+                steps,
+            })
+        } else {
+            let v: Vector = serde_json::from_value(v).map_err(|e| e.to_string())?;
+            let text = v.request_text();
+            Ok(Case {
+                name: v.name,
+                steps: vec![(text, v.expect)],
+            })
+        }
+    }
+
+    /// Runs the steps through one fresh engine, stopping at the first that does not conform.
+    pub fn run(&self) -> Result<(), CaseFailure> {
+        let mut engine = crate::Engine::new();
+        for (step, (request, expect)) in self.steps.iter().enumerate() {
+            let response = engine.call(request);
+            let actual: Value = serde_json::from_str(&response).unwrap_or_default();
+            let diff = mismatches(expect, &actual);
+            if !diff.is_empty() {
+                return Err(CaseFailure {
+                    step,
+                    mismatches: diff,
+                    response,
+                });
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,4 +1,5 @@
-//! Property tests for the invariants of the core issue, 1,000+ cases each, using the public
+//! Property tests of the rules (expiry, coverage, replacement carry-over, resolution, the
+//! dispatcher), 1,000+ cases each, using the public
 //! `testing` strategies and checks that hosts' testers can reuse.
 #![allow(
     clippy::unwrap_used,
