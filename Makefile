@@ -25,7 +25,7 @@ WASM_OPT_FEATURES := --enable-reference-types --enable-multivalue --enable-bulk-
   --enable-mutable-globals --enable-nontrapping-float-to-int
 SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 
-.PHONY: all help check demo test build tools fmt-check clippy unit vectors-check conformance bench-check bench doc clean \
+.PHONY: all help check demo test build tools fmt-check clippy deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 
@@ -48,7 +48,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy doc build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
+test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
 	@echo "make test: all suites passed"
 
 ## Builds the workspace in release: the CLI, both C libraries, the benches.
@@ -68,6 +68,15 @@ clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	@# The rules-only build (the `warranty` npm module's core) is linted too.
 	$(CARGO) clippy -p warranty-core -p warranty-wasm --no-default-features --lib --tests -- -D warnings
+
+## cargo-deny (deny.toml): every crate's license is an allowed one, no crate twice in two
+## versions (unless listed with its reason), only crates.io as a source.
+deny:
+	$(CARGO) deny check licenses bans sources
+
+## cargo-deny's RustSec advisories; needs GitHub, which CI machines do not reach.
+deny-advisories:
+	$(CARGO) deny check advisories
 
 ## cargo test: unit, property and integration tests, the vectors under cargo test, and the
 ## rules-only core.

@@ -19,6 +19,12 @@ CBINDGEN_VERSION=0.29.4
 if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
   cargo install --locked --quiet cbindgen --version "$CBINDGEN_VERSION"
 fi
+# cargo-deny (pinned): licenses, duplicate versions and sources of the dependency tree.
+CARGO_DENY_VERSION=0.18.3
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+  echo "ensure-tools: installing cargo-deny $CARGO_DENY_VERSION (about five minutes)"
+  cargo install --locked --quiet cargo-deny --version "$CARGO_DENY_VERSION"
+fi
 have cc || apt_install gcc
 have c++ || apt_install g++
 have clang || apt_install clang
