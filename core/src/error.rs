@@ -2,34 +2,22 @@
 
 use serde::Serialize;
 
-/// Stable machine-readable error codes of protocol v1 (`PROTOCOL.md`, "Envelope").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
-    /// The request is not JSON (or not UTF-8). Path `""`.
-    InvalidJson,
-    /// `op` is missing or names no operation. Path `op`.
-    UnknownOp,
-    /// A field is missing, of the wrong type, out of range, unknown, or not a real date/zone.
-    InvalidInput,
-    /// A claim transition is not allowed (lifecycle, role matrix, reason or override rules);
-    /// the message starts with the rule, e.g. `ROLE_NOT_ALLOWED: …`.
-    TransitionRefused,
-    /// A bug in the library, not in the request: a binding caught a panic, or an answer could
-    /// not be rendered. Path `""`; please report the request.
-    Internal,
-}
-
-impl ErrorCode {
-    /// The code as it appears on the wire, e.g. `"INVALID_INPUT"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidJson => "INVALID_JSON",
-            ErrorCode::UnknownOp => "UNKNOWN_OP",
-            ErrorCode::InvalidInput => "INVALID_INPUT",
-            ErrorCode::TransitionRefused => "TRANSITION_REFUSED",
-            ErrorCode::Internal => "INTERNAL",
-        }
+crate::wire::wire_enum! {
+    /// Stable machine-readable error codes of protocol v1 (`PROTOCOL.md`, "Envelope").
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum ErrorCode {
+        /// The request is not JSON (or not UTF-8). Path `""`.
+        InvalidJson = "INVALID_JSON",
+        /// `op` is missing or names no operation. Path `op`.
+        UnknownOp = "UNKNOWN_OP",
+        /// A field is missing, of the wrong type, out of range, unknown, or not a real date/zone.
+        InvalidInput = "INVALID_INPUT",
+        /// A claim transition is not allowed (lifecycle, role matrix, reason or override rules);
+        /// the message starts with the rule, e.g. `ROLE_NOT_ALLOWED: …`.
+        TransitionRefused = "TRANSITION_REFUSED",
+        /// A bug in the library, not in the request: a binding caught a panic, or an answer could
+        /// not be rendered. Path `""`; please report the request.
+        Internal = "INTERNAL",
     }
 }
 

@@ -54,6 +54,7 @@ pub mod sync;
 pub mod testing;
 pub mod time;
 pub mod warranty;
+mod wire;
 
 pub use claims::audit::{verify_audit, verify_audit_keyed, AuditEntry, AuditKey};
 pub use claims::lifecycle::{transition, Action, Actor, ClaimState, Role, Status};

@@ -14,30 +14,31 @@ use crate::time::Instant;
 
 use crate::claims::audit::AuditEntry;
 
-/// Where a claim is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Being prepared.
-    Draft,
-    /// Sent for a decision.
-    Submitted,
-    /// Sent back to the dealer for more information.
-    NeedsInfo,
-    /// Approved.
-    Approved,
-    /// Rejected.
-    Rejected,
-    /// Approved and being repaired.
-    Repair,
-    /// Approved and being replaced.
-    Replace,
-    /// Approved and being refunded.
-    Refund,
-    /// Done.
-    Closed,
-    /// Withdrawn.
-    Cancelled,
+crate::wire::wire_enum! {
+    /// Where a claim is.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum Status {
+        /// Being prepared.
+        Draft = "draft",
+        /// Sent for a decision.
+        Submitted = "submitted",
+        /// Sent back to the dealer for more information.
+        NeedsInfo = "needs_info",
+        /// Approved.
+        Approved = "approved",
+        /// Rejected.
+        Rejected = "rejected",
+        /// Approved and being repaired.
+        Repair = "repair",
+        /// Approved and being replaced.
+        Replace = "replace",
+        /// Approved and being refunded.
+        Refund = "refund",
+        /// Done.
+        Closed = "closed",
+        /// Withdrawn.
+        Cancelled = "cancelled",
+    }
 }
 
 /// Every status, in lifecycle order.
@@ -55,22 +56,6 @@ pub const STATUSES: &[Status] = &[
 ];
 
 impl Status {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::NeedsInfo => "needs_info",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
-            Status::Repair => "repair",
-            Status::Replace => "replace",
-            Status::Refund => "refund",
-            Status::Closed => "closed",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
     /// How far along the lifecycle a status is; partner updates only move a claim to a
     /// strictly higher rank.
     pub fn rank(self) -> u8 {
@@ -90,30 +75,31 @@ impl Status {
     }
 }
 
-/// What an actor does to a claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Send for a decision (from draft or needs_info).
-    Submit,
-    /// Approve (from submitted).
-    Approve,
-    /// Reject (from submitted or needs_info).
-    Reject,
-    /// Send back for more information (from submitted).
-    RequestInfo,
-    /// Settle an approved claim by repair.
-    Repair,
-    /// Settle an approved claim by replacement.
-    Replace,
-    /// Settle an approved claim by refund.
-    Refund,
-    /// Close a settled or rejected claim.
-    Close,
-    /// Withdraw a claim that is not settled yet.
-    Cancel,
-    /// Override the validation errors of a submitted claim (status unchanged).
-    Override,
+crate::wire::wire_enum! {
+    /// What an actor does to a claim.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Action {
+        /// Send for a decision (from draft or needs_info).
+        Submit = "submit",
+        /// Approve (from submitted).
+        Approve = "approve",
+        /// Reject (from submitted or needs_info).
+        Reject = "reject",
+        /// Send back for more information (from submitted).
+        RequestInfo = "request_info",
+        /// Settle an approved claim by repair.
+        Repair = "repair",
+        /// Settle an approved claim by replacement.
+        Replace = "replace",
+        /// Settle an approved claim by refund.
+        Refund = "refund",
+        /// Close a settled or rejected claim.
+        Close = "close",
+        /// Withdraw a claim that is not settled yet.
+        Cancel = "cancel",
+        /// Override the validation errors of a submitted claim (status unchanged).
+        Override = "override",
+    }
 }
 
 /// Every action, in the order of the role matrix.
@@ -131,22 +117,6 @@ pub const ACTIONS: &[Action] = &[
 ];
 
 impl Action {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::RequestInfo => "request_info",
-            Action::Repair => "repair",
-            Action::Replace => "replace",
-            Action::Refund => "refund",
-            Action::Close => "close",
-            Action::Cancel => "cancel",
-            Action::Override => "override",
-        }
-    }
-
     /// The statuses an action may start from, and where it leads (`None`: status unchanged).
     pub fn from_to(self) -> (&'static [Status], Option<Status>) {
         use Status::*;
@@ -173,20 +143,21 @@ impl Action {
     }
 }
 
-/// Who acts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The business owner: may do everything.
-    Owner,
-    /// Decides claims and may override validation errors.
-    WarrantyManager,
-    /// Money: refunds, closing, asking for information.
-    FinanceUser,
-    /// The counter: prepares, submits and cancels claims; never decides them.
-    SalesStaff,
-    /// Runs the integration: submits and cancels on the host's behalf.
-    SystemAdmin,
+crate::wire::wire_enum! {
+    /// Who acts.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Role {
+        /// The business owner: may do everything.
+        Owner = "owner",
+        /// Decides claims and may override validation errors.
+        WarrantyManager = "warranty_manager",
+        /// Money: refunds, closing, asking for information.
+        FinanceUser = "finance_user",
+        /// The counter: prepares, submits and cancels claims; never decides them.
+        SalesStaff = "sales_staff",
+        /// Runs the integration: submits and cancels on the host's behalf.
+        SystemAdmin = "system_admin",
+    }
 }
 
 /// Every role, in the order of the role matrix.
@@ -199,17 +170,6 @@ pub const ROLES: &[Role] = &[
 ];
 
 impl Role {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::WarrantyManager => "warranty_manager",
-            Role::FinanceUser => "finance_user",
-            Role::SalesStaff => "sales_staff",
-            Role::SystemAdmin => "system_admin",
-        }
-    }
-
     /// The role matrix (`docs/claims.md`): may this role take this action?
     pub fn may(self, action: Action) -> bool {
         use Action::*;

@@ -25,5 +25,6 @@ mod validate;
 pub use model::*;
 pub use validate::{
     minor_units, parse_date, validate_claim, ClaimContext, CurrencyTotal, EzLaborRule, Finding,
-    KnownClaim, PipPart, Rules, Severity, ValidationOutcome, ValidationReport,
+    FindingCode, KnownClaim, PipPart, RuleCode, Rules, Severity, ValidationOutcome,
+    ValidationReport,
 };

@@ -520,7 +520,8 @@ pub fn check_resolve_matches_scan(
         .filter(|p| applies(p, sold_at, bu))
         .filter_map(|p| {
             CoverKind::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .find(|k| {
                     p.covers
                         .iter()

@@ -265,7 +265,7 @@ impl Catalog {
         business_unit: Option<&str>,
     ) -> Vec<(usize, CoverKind)> {
         let mut out: Vec<(usize, CoverKind)> = Vec::with_capacity(8);
-        for kind in CoverKind::ALL {
+        for &kind in CoverKind::ALL {
             let Some(v) = item.get(kind) else { continue };
             let Some(hits) = self.index.get(kind.index()).and_then(|m| m.get(v)) else {
                 continue;

@@ -6,106 +6,70 @@ use crate::error::{Error, Result};
 use crate::time::{self, human_date, Calendar, Instant};
 use crate::warranty::policy::{Dec, Policy, ReplacementMode};
 
-/// Three-valued outcome of a decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Covered.
-    Covered,
-    /// Not covered; `codes` say why.
-    NotCovered,
-    /// A person must decide; `codes` say what is missing.
-    NeedsReview,
-}
-
-impl Outcome {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Covered => "covered",
-            Outcome::NotCovered => "not_covered",
-            Outcome::NeedsReview => "needs_review",
-        }
+crate::wire::wire_enum! {
+    /// Three-valued outcome of a decision.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Outcome {
+        /// Covered.
+        Covered = "covered",
+        /// Not covered; `codes` say why.
+        NotCovered = "not_covered",
+        /// A person must decide; `codes` say what is missing.
+        NeedsReview = "needs_review",
     }
 }
 
-/// Machine-readable reason codes, in the order PROTOCOL.md lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
-    /// The replaced item was not covered at the replacement request.
-    NotUnderWarranty,
-    /// The check instant is before the coverage start.
-    NotStarted,
-    /// The check instant is at or after the coverage end.
-    Expired,
-    /// Usage since the start is above the policy's cap.
-    UsageLimitExceeded,
-    /// The policy has a usage cap and no reading was given.
-    UsageUnknown,
-    /// The reason is not listed on the policy.
-    ReasonNotSupported,
-    /// The reason is listed with `provides_coverage: false`.
-    ReasonExcluded,
-    /// The reason is listed with `provides_coverage: null`.
-    ReasonUndecided,
-    /// The replacement mode is `no_warranty`.
-    ReplacementNotCovered,
-    /// No policy in the catalog applies to the item.
-    NoPolicyMatch,
-    /// Coverage stacks: the event that starts the layer's clock is not recorded.
-    StartEventMissing,
-    /// Coverage stacks: no statutory preset row applies to the item's sale date.
-    NoStatutoryRule,
-    /// Coverage stacks: the layer was attached after the failure.
-    AttachedAfterFailure,
-    /// Coverage stacks: the layer was voided at or before the failure.
-    Voided,
-    /// Coverage stacks: the item changed owner and the layer is not transferable.
-    Transferred,
-    /// Coverage stacks: the layer covers other components only.
-    ComponentNotInScope,
-    /// Coverage stacks: the layer covers some components and the failure names none.
-    ComponentUnknown,
-    /// Coverage stacks: the reason is not a lack of conformity (the legal guarantee's scope).
-    NotALackOfConformity,
-    /// Coverage stacks: past the legal period, inside the grace after a repaired or replaced
-    /// item was returned (claims about that defect only).
-    RepairedDefectOnly,
-    /// Coverage stacks: inside the legal period, past the reversed burden of proof.
-    BurdenOnConsumer,
-    /// Coverage stacks: the law sets no fixed period; past the reversed burden of proof.
-    NoFixedPeriod,
+crate::wire::wire_enum! {
+    /// Machine-readable reason codes, in the order PROTOCOL.md lists them.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum Code {
+        /// The replaced item was not covered at the replacement request.
+        NotUnderWarranty = "NOT_UNDER_WARRANTY",
+        /// The check instant is before the coverage start.
+        NotStarted = "NOT_STARTED",
+        /// The check instant is at or after the coverage end.
+        Expired = "EXPIRED",
+        /// Usage since the start is above the policy's cap.
+        UsageLimitExceeded = "USAGE_LIMIT_EXCEEDED",
+        /// The policy has a usage cap and no reading was given.
+        UsageUnknown = "USAGE_UNKNOWN",
+        /// The reason is not listed on the policy.
+        ReasonNotSupported = "REASON_NOT_SUPPORTED",
+        /// The reason is listed with `provides_coverage: false`.
+        ReasonExcluded = "REASON_EXCLUDED",
+        /// The reason is listed with `provides_coverage: null`.
+        ReasonUndecided = "REASON_UNDECIDED",
+        /// The replacement mode is `no_warranty`.
+        ReplacementNotCovered = "REPLACEMENT_NOT_COVERED",
+        /// No policy in the catalog applies to the item.
+        NoPolicyMatch = "NO_POLICY_MATCH",
+        /// Coverage stacks: the event that starts the layer's clock is not recorded.
+        StartEventMissing = "START_EVENT_MISSING",
+        /// Coverage stacks: no statutory preset row applies to the item's sale date.
+        NoStatutoryRule = "NO_STATUTORY_RULE",
+        /// Coverage stacks: the layer was attached after the failure.
+        AttachedAfterFailure = "ATTACHED_AFTER_FAILURE",
+        /// Coverage stacks: the layer was voided at or before the failure.
+        Voided = "VOIDED",
+        /// Coverage stacks: the item changed owner and the layer is not transferable.
+        Transferred = "TRANSFERRED",
+        /// Coverage stacks: the layer covers other components only.
+        ComponentNotInScope = "COMPONENT_NOT_IN_SCOPE",
+        /// Coverage stacks: the layer covers some components and the failure names none.
+        ComponentUnknown = "COMPONENT_UNKNOWN",
+        /// Coverage stacks: the reason is not a lack of conformity (the legal guarantee's scope).
+        NotALackOfConformity = "NOT_A_LACK_OF_CONFORMITY",
+        /// Coverage stacks: past the legal period, inside the grace after a repaired or replaced
+        /// item was returned (claims about that defect only).
+        RepairedDefectOnly = "REPAIRED_DEFECT_ONLY",
+        /// Coverage stacks: inside the legal period, past the reversed burden of proof.
+        BurdenOnConsumer = "BURDEN_ON_CONSUMER",
+        /// Coverage stacks: the law sets no fixed period; past the reversed burden of proof.
+        NoFixedPeriod = "NO_FIXED_PERIOD",
+    }
 }
 
 impl Code {
-    /// The wire name, e.g. `"NOT_STARTED"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::NotUnderWarranty => "NOT_UNDER_WARRANTY",
-            Code::NotStarted => "NOT_STARTED",
-            Code::Expired => "EXPIRED",
-            Code::UsageLimitExceeded => "USAGE_LIMIT_EXCEEDED",
-            Code::UsageUnknown => "USAGE_UNKNOWN",
-            Code::ReasonNotSupported => "REASON_NOT_SUPPORTED",
-            Code::ReasonExcluded => "REASON_EXCLUDED",
-            Code::ReasonUndecided => "REASON_UNDECIDED",
-            Code::ReplacementNotCovered => "REPLACEMENT_NOT_COVERED",
-            Code::NoPolicyMatch => "NO_POLICY_MATCH",
-            Code::StartEventMissing => "START_EVENT_MISSING",
-            Code::NoStatutoryRule => "NO_STATUTORY_RULE",
-            Code::AttachedAfterFailure => "ATTACHED_AFTER_FAILURE",
-            Code::Voided => "VOIDED",
-            Code::Transferred => "TRANSFERRED",
-            Code::ComponentNotInScope => "COMPONENT_NOT_IN_SCOPE",
-            Code::ComponentUnknown => "COMPONENT_UNKNOWN",
-            Code::NotALackOfConformity => "NOT_A_LACK_OF_CONFORMITY",
-            Code::RepairedDefectOnly => "REPAIRED_DEFECT_ONLY",
-            Code::BurdenOnConsumer => "BURDEN_ON_CONSUMER",
-            Code::NoFixedPeriod => "NO_FIXED_PERIOD",
-        }
-    }
-
     /// `REASON_UNDECIDED`, `USAGE_UNKNOWN` and the stack codes that need a person's judgement
     /// (a missing start event or preset row, an unnamed component, a repaired-defect grace,
     /// the burden of proof on the consumer, no fixed period) ask for review; every other code

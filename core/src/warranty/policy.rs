@@ -20,63 +20,37 @@ pub enum State {
     NotEffective,
 }
 
-/// How the policy of a replaced item carries over to the item that replaces it (DESIGN §6).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplacementMode {
-    /// The replacement inherits the remaining coverage (`CARRY_OVER_WARRANTY`).
-    CarryOver,
-    /// The replacement gets the policy afresh from its issue (`APPLY_NEW_WARRANTY`).
-    ApplyNew,
-    /// The replacement inherits nothing (`NO_WARRANTY`).
-    #[default]
-    NoWarranty,
-}
-
-impl ReplacementMode {
-    /// The wire name, e.g. `carry_over`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplacementMode::CarryOver => "carry_over",
-            ReplacementMode::ApplyNew => "apply_new",
-            ReplacementMode::NoWarranty => "no_warranty",
-        }
+crate::wire::wire_enum! {
+    /// How the policy of a replaced item carries over to the item that replaces it (DESIGN §6).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum ReplacementMode {
+        /// The replacement inherits the remaining coverage (`CARRY_OVER_WARRANTY`).
+        CarryOver = "carry_over",
+        /// The replacement gets the policy afresh from its issue (`APPLY_NEW_WARRANTY`).
+        ApplyNew = "apply_new",
+        /// The replacement inherits nothing (`NO_WARRANTY`).
+        #[default]
+        NoWarranty = "no_warranty",
     }
 }
 
-/// The kinds of key a covered-goods entry may name, from most to least specific.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CoverKind {
-    /// A product code (most specific).
-    Product,
-    /// A product type name.
-    ProductType,
-    /// A brand name.
-    Brand,
-    /// A product family name (least specific).
-    Family,
+crate::wire::wire_enum! {
+    /// The kinds of key a covered-goods entry may name, from most to least specific (the
+    /// order of `CoverKind::ALL`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum CoverKind {
+        /// A product code (most specific).
+        Product = "product",
+        /// A product type name.
+        ProductType = "product_type",
+        /// A brand name.
+        Brand = "brand",
+        /// A product family name (least specific).
+        Family = "family",
+    }
 }
 
 impl CoverKind {
-    /// All kinds, most specific first.
-    pub const ALL: [CoverKind; 4] = [
-        CoverKind::Product,
-        CoverKind::ProductType,
-        CoverKind::Brand,
-        CoverKind::Family,
-    ];
-
-    /// The wire name, e.g. `product_type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CoverKind::Product => "product",
-            CoverKind::ProductType => "product_type",
-            CoverKind::Brand => "brand",
-            CoverKind::Family => "family",
-        }
-    }
-
     /// Index 0..4 in [`CoverKind::ALL`].
     pub fn index(self) -> usize {
         self as usize

@@ -46,9 +46,8 @@ pub(super) fn coverage_checks(
             Code::ReasonUndecided => ("claim.reason", Severity::Warning),
             _ => ("claim.failure_date", Severity::Error),
         };
-        let code_str = code_name(*code);
         r.push(
-            code_str,
+            *code,
             sev,
             path,
             format!("Coverage at the failure: {}", decision.message),
@@ -61,8 +60,8 @@ pub(super) fn coverage_checks(
     // Parts and labour windows, where they end earlier than the coverage.
     for (i, l) in c.lines.iter().enumerate() {
         let (end, code, what) = match l.category.as_str() {
-            "parts" => (decision.parts_end, "PARTS_WINDOW_EXPIRED", "parts"),
-            "labour" => (decision.labour_end, "LABOUR_WINDOW_EXPIRED", "labour"),
+            "parts" => (decision.parts_end, RuleCode::PartsWindowExpired, "parts"),
+            "labour" => (decision.labour_end, RuleCode::LabourWindowExpired, "labour"),
             _ => continue,
         };
         if let Some(end) = end {
@@ -81,8 +80,4 @@ pub(super) fn coverage_checks(
         }
     }
     Ok(Some(decision))
-}
-
-pub(super) fn code_name(c: Code) -> &'static str {
-    c.as_str()
 }

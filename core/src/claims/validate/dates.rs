@@ -12,7 +12,7 @@ pub(super) fn dates(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Dates {
             Some(d) => {
                 if d > today {
                     r.error(
-                        "DATE_IN_FUTURE",
+                        RuleCode::DateInFuture,
                         path,
                         format!("{s} is after today ({today})"),
                         &[("date", s.to_string()), ("as_of", today.to_string())],
@@ -22,7 +22,7 @@ pub(super) fn dates(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Dates {
             }
             None => {
                 r.error(
-                    "DATE_INVALID",
+                    RuleCode::DateInvalid,
                     path,
                     format!("`{s}` is not a calendar date written YYYY-MM-DD"),
                     &[("value", s.to_string())],
@@ -77,7 +77,7 @@ pub(super) fn dates(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Dates {
         if let (Some(a), Some(b)) = (a, b) {
             if a > b {
                 r.error(
-                    "DATE_ORDER",
+                    RuleCode::DateOrder,
                     path,
                     format!("The {bn} ({b}) is before the {an} ({a})"),
                     &[("after", a.to_string()), ("before", b.to_string())],
@@ -92,7 +92,7 @@ pub(super) fn dates(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Dates {
         let limit = i64::from(cx.rules.filing_deadline_days);
         if days > limit {
             r.error(
-                "FILING_DEADLINE_PASSED",
+                RuleCode::FilingDeadlinePassed,
                 "claim.reference_date",
                 format!(
                     "Filed {days} days after the {} ({base}); the deadline is {limit} days",
@@ -119,7 +119,7 @@ pub(super) fn usage(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Option<
     }
     let Ok(u) = Dec::from_str(&c.usage) else {
         r.error(
-            "USAGE_INVALID",
+            RuleCode::UsageInvalid,
             "claim.usage",
             format!("`{}` is not a non-negative decimal reading", c.usage),
             &[("value", c.usage.clone())],
@@ -136,7 +136,7 @@ pub(super) fn usage(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Option<
     if let Some(last) = last {
         if u < last {
             r.error(
-                "USAGE_NOT_MONOTONIC",
+                RuleCode::UsageNotMonotonic,
                 "claim.usage",
                 format!("The reading {u} is lower than the last known reading {last}"),
                 &[("usage", u.to_string()), ("last_known", last.to_string())],

@@ -10,7 +10,7 @@ pub(super) fn duplicates(c: &Claim, cx: &ClaimContext<'_>, d: &Dates, r: &mut Re
             .any(|k| k.dms_claim_number == c.dms_claim_number)
     {
         r.error(
-            "DUPLICATE_CLAIM_NUMBER",
+            RuleCode::DuplicateClaimNumber,
             "claim.dms_claim_number",
             format!("Claim {} is already known", c.dms_claim_number),
             &[("dms_claim_number", c.dms_claim_number.clone())],
@@ -34,7 +34,7 @@ pub(super) fn duplicates(c: &Claim, cx: &ClaimContext<'_>, d: &Dates, r: &mut Re
         let apart = (failure - kd).num_days().abs();
         if apart <= window {
             r.push(
-                "POSSIBLE_DUPLICATE",
+                RuleCode::PossibleDuplicate,
                 Severity::Warning,
                 "claim.failure.component",
                 format!(

@@ -6,7 +6,7 @@ pub(super) fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {
     for (i, e) in c.evidence.iter().enumerate() {
         if !blank(&e.kind) && !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
             r.error(
-                "EVIDENCE_KIND_UNKNOWN",
+                RuleCode::EvidenceKindUnknown,
                 format!("claim.evidence[{i}].kind"),
                 format!(
                     "`{}` is not an evidence kind (pos_invoice, photo, document)",
@@ -20,7 +20,7 @@ pub(super) fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {
     let has = |kind: &str| c.evidence.iter().any(|e| e.kind == kind);
     if !has("pos_invoice") {
         r.error(
-            "POS_INVOICE_MISSING",
+            RuleCode::PosInvoiceMissing,
             "claim.evidence",
             "The POS invoice is missing: a claim cannot be accepted without proof of purchase",
             &[("kind", "pos_invoice".into())],
@@ -36,7 +36,7 @@ pub(super) fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {
     for kind in wanted {
         if !has(kind) {
             r.error(
-                "EVIDENCE_MISSING",
+                RuleCode::EvidenceMissing,
                 "claim.evidence",
                 format!("A {kind} is required for this claim"),
                 &[

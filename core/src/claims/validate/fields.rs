@@ -88,7 +88,7 @@ pub(super) fn warranty_type(c: &Claim, r: &mut Report) {
     }
     let Some((_, name)) = WARRANTY_TYPES.iter().find(|(k, _)| *k == c.warranty_type) else {
         r.error(
-            "WARRANTY_TYPE_UNKNOWN",
+            RuleCode::WarrantyTypeUnknown,
             "claim.warranty_type",
             format!(
                 "`{}` is not a CNH warranty type (A, B, C, D, E, G, H, I, J, K, L, M, N, P, Q, T, V, W, Y, Z, 0, 3, 5)",
@@ -126,7 +126,7 @@ pub(super) fn warranty_type(c: &Claim, r: &mut Report) {
     for (path, what, value) in needs {
         if blank(value) {
             r.error(
-                "REQUIRED_FOR_WARRANTY_TYPE",
+                RuleCode::RequiredForWarrantyType,
                 *path,
                 format!("A {name} claim (type {}) needs {what}", c.warranty_type),
                 &[
@@ -152,7 +152,7 @@ pub(super) fn rows(c: &Claim, r: &mut Report) {
             };
             if n == 0 {
                 r.error(
-                    "ROW_NUMBER_INVALID",
+                    RuleCode::RowNumberInvalid,
                     path,
                     format!(
                         "`{}` is not a two-digit row number from \"01\" to \"99\"",
@@ -165,14 +165,14 @@ pub(super) fn rows(c: &Claim, r: &mut Report) {
             let expected = i + 1;
             if !seen.insert(n) {
                 r.error(
-                    "ROW_NUMBER_DUPLICATE",
+                    RuleCode::RowNumberDuplicate,
                     path,
                     format!("Row {} appears twice in {block}", row.row),
                     &[("row", row.row.clone())],
                 );
             } else if usize::try_from(n).ok() != Some(expected) {
                 r.error(
-                    "ROW_NUMBERS_NOT_CONSECUTIVE",
+                    RuleCode::RowNumbersNotConsecutive,
                     path,
                     format!(
                         "Row {} should be {expected:02}: rows run 01, 02, … in order",

@@ -131,26 +131,160 @@ pub enum Severity {
     Warning,
 }
 
-/// The overall verdict of a validation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValidationOutcome {
-    /// No findings.
-    Accept,
-    /// At least one error.
-    Reject,
-    /// Warnings only.
-    NeedsReview,
+crate::wire::wire_enum! {
+    /// The overall verdict of a validation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum ValidationOutcome {
+        /// No findings.
+        Accept = "accept",
+        /// At least one error.
+        Reject = "reject",
+        /// Warnings only.
+        NeedsReview = "needs_review",
+    }
 }
 
-impl ValidationOutcome {
-    /// The wire name.
+crate::wire::wire_enum! {
+    /// The codes of the claim rules (`docs/claims.md`, "validate_claim"), by rule.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+    pub enum RuleCode {
+        // Rule 1: required fields.
+        /// `REQUIRED_FIELD_MISSING`.
+        RequiredFieldMissing = "REQUIRED_FIELD_MISSING",
+        // Rule 2: the warranty type.
+        /// `WARRANTY_TYPE_UNKNOWN`.
+        WarrantyTypeUnknown = "WARRANTY_TYPE_UNKNOWN",
+        /// `REQUIRED_FOR_WARRANTY_TYPE`.
+        RequiredForWarrantyType = "REQUIRED_FOR_WARRANTY_TYPE",
+        // Rule 3: dates.
+        /// `DATE_INVALID`.
+        DateInvalid = "DATE_INVALID",
+        /// `DATE_IN_FUTURE`.
+        DateInFuture = "DATE_IN_FUTURE",
+        /// `DATE_ORDER`.
+        DateOrder = "DATE_ORDER",
+        /// `FILING_DEADLINE_PASSED`.
+        FilingDeadlinePassed = "FILING_DEADLINE_PASSED",
+        // Rule 4: usage.
+        /// `USAGE_INVALID`.
+        UsageInvalid = "USAGE_INVALID",
+        /// `USAGE_NOT_MONOTONIC`.
+        UsageNotMonotonic = "USAGE_NOT_MONOTONIC",
+        // Rule 5: text rows.
+        /// `ROW_NUMBER_INVALID`.
+        RowNumberInvalid = "ROW_NUMBER_INVALID",
+        /// `ROW_NUMBER_DUPLICATE`.
+        RowNumberDuplicate = "ROW_NUMBER_DUPLICATE",
+        /// `ROW_NUMBERS_NOT_CONSECUTIVE`.
+        RowNumbersNotConsecutive = "ROW_NUMBERS_NOT_CONSECUTIVE",
+        // Rule 6: lines and money.
+        /// `LINE_CATEGORY_UNKNOWN`.
+        LineCategoryUnknown = "LINE_CATEGORY_UNKNOWN",
+        /// `QUANTITY_INVALID`.
+        QuantityInvalid = "QUANTITY_INVALID",
+        /// `QUANTITY_NOT_POSITIVE`.
+        QuantityNotPositive = "QUANTITY_NOT_POSITIVE",
+        /// `CURRENCY_UNKNOWN`.
+        CurrencyUnknown = "CURRENCY_UNKNOWN",
+        /// `CURRENCY_MIXED`.
+        CurrencyMixed = "CURRENCY_MIXED",
+        /// `AMOUNT_INVALID`.
+        AmountInvalid = "AMOUNT_INVALID",
+        /// `AMOUNT_NEGATIVE`.
+        AmountNegative = "AMOUNT_NEGATIVE",
+        /// `AMOUNT_PRECISION`.
+        AmountPrecision = "AMOUNT_PRECISION",
+        /// `AMOUNT_OVERFLOW`.
+        AmountOverflow = "AMOUNT_OVERFLOW",
+        /// `TOTAL_MISMATCH`.
+        TotalMismatch = "TOTAL_MISMATCH",
+        // Rule 7: evidence.
+        /// `EVIDENCE_KIND_UNKNOWN`.
+        EvidenceKindUnknown = "EVIDENCE_KIND_UNKNOWN",
+        /// `POS_INVOICE_MISSING`.
+        PosInvoiceMissing = "POS_INVOICE_MISSING",
+        /// `EVIDENCE_MISSING`.
+        EvidenceMissing = "EVIDENCE_MISSING",
+        // Rule 8: coverage windows (the coverage codes themselves are `FindingCode::Coverage`).
+        /// `PARTS_WINDOW_EXPIRED`.
+        PartsWindowExpired = "PARTS_WINDOW_EXPIRED",
+        /// `LABOUR_WINDOW_EXPIRED`.
+        LabourWindowExpired = "LABOUR_WINDOW_EXPIRED",
+        // Rule 9: duplicates.
+        /// `DUPLICATE_CLAIM_NUMBER`.
+        DuplicateClaimNumber = "DUPLICATE_CLAIM_NUMBER",
+        /// `POSSIBLE_DUPLICATE`.
+        PossibleDuplicate = "POSSIBLE_DUPLICATE",
+        // Rule 10: allowed codes.
+        /// `DEFECT_CODE_UNKNOWN`.
+        DefectCodeUnknown = "DEFECT_CODE_UNKNOWN",
+        /// `FAILURE_CODE_UNKNOWN`.
+        FailureCodeUnknown = "FAILURE_CODE_UNKNOWN",
+        // Rule 11: EZ Labor.
+        /// `EZ_LABOR_ID_MISSING`.
+        EzLaborIdMissing = "EZ_LABOR_ID_MISSING",
+        /// `EZ_LABOR_ID_MISMATCH`.
+        EzLaborIdMismatch = "EZ_LABOR_ID_MISMATCH",
+        /// `EZ_LABOR_LINES`.
+        EzLaborLines = "EZ_LABOR_LINES",
+        /// `EZ_LABOR_WORK_UNITS`.
+        EzLaborWorkUnits = "EZ_LABOR_WORK_UNITS",
+        // Rule 12: PIP parts.
+        /// `PIP_PART_MISSING`.
+        PipPartMissing = "PIP_PART_MISSING",
+        /// `PIP_PART_SHORT`.
+        PipPartShort = "PIP_PART_SHORT",
+    }
+}
+
+/// The code of a claim finding: one of the rules' own, or the code the coverage check gave
+/// at the failure (rule 8: `NOT_STARTED`, `EXPIRED`, `USAGE_LIMIT_EXCEEDED`, …). Written as
+/// its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FindingCode {
+    /// A claim rule's code.
+    Rule(RuleCode),
+    /// A coverage code (rule 8).
+    Coverage(Code),
+}
+
+impl FindingCode {
+    /// The wire name, e.g. `"POS_INVOICE_MISSING"`.
     pub fn as_str(self) -> &'static str {
         match self {
-            ValidationOutcome::Accept => "accept",
-            ValidationOutcome::Reject => "reject",
-            ValidationOutcome::NeedsReview => "needs_review",
+            FindingCode::Rule(c) => c.as_str(),
+            FindingCode::Coverage(c) => c.as_str(),
         }
+    }
+}
+
+impl From<RuleCode> for FindingCode {
+    fn from(c: RuleCode) -> Self {
+        FindingCode::Rule(c)
+    }
+}
+
+impl From<Code> for FindingCode {
+    fn from(c: Code) -> Self {
+        FindingCode::Coverage(c)
+    }
+}
+
+impl Serialize for FindingCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -158,7 +292,7 @@ impl ValidationOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// A stable code, e.g. `POS_INVOICE_MISSING`.
-    pub code: &'static str,
+    pub code: FindingCode,
     /// `error` or `warning`.
     pub severity: Severity,
     /// The path of the field in the request, e.g. `claim.lines[2].currency`.
@@ -252,14 +386,14 @@ struct Report {
 impl Report {
     fn push(
         &mut self,
-        code: &'static str,
+        code: impl Into<FindingCode>,
         severity: Severity,
         path: impl Into<String>,
         message: impl Into<String>,
         params: &[(&'static str, String)],
     ) {
         self.findings.push(Finding {
-            code,
+            code: code.into(),
             severity,
             path: path.into(),
             message: message.into(),
@@ -268,7 +402,7 @@ impl Report {
     }
     fn error(
         &mut self,
-        code: &'static str,
+        code: RuleCode,
         path: impl Into<String>,
         message: impl Into<String>,
         params: &[(&'static str, String)],
@@ -277,7 +411,7 @@ impl Report {
     }
     fn missing(&mut self, path: &str, what: &str) {
         self.error(
-            "REQUIRED_FIELD_MISSING",
+            RuleCode::RequiredFieldMissing,
             path,
             format!("{what} is required"),
             &[("field", path.to_string())],

@@ -12,7 +12,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             && !["parts", "labour", "sublet", "other"].contains(&l.category.as_str())
         {
             r.error(
-                "LINE_CATEGORY_UNKNOWN",
+                RuleCode::LineCategoryUnknown,
                 p("category"),
                 format!(
                     "`{}` is not a line category (parts, labour, sublet, other)",
@@ -24,13 +24,13 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
         if !blank(&l.quantity) {
             match parse_decimal(&l.quantity) {
                 None => r.error(
-                    "QUANTITY_INVALID",
+                    RuleCode::QuantityInvalid,
                     p("quantity"),
                     format!("`{}` is not a decimal number", l.quantity),
                     &[("value", l.quantity.clone())],
                 ),
                 Some(q) if q <= Decimal::ZERO => r.error(
-                    "QUANTITY_NOT_POSITIVE",
+                    RuleCode::QuantityNotPositive,
                     p("quantity"),
                     format!("The quantity must be above 0, not {}", l.quantity),
                     &[("quantity", l.quantity.clone())],
@@ -44,7 +44,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             match minor_units(&l.currency) {
                 None => {
                     r.error(
-                        "CURRENCY_UNKNOWN",
+                        RuleCode::CurrencyUnknown,
                         p("currency"),
                         format!("`{}` is not an ISO 4217 currency code", l.currency),
                         &[("currency", l.currency.clone())],
@@ -55,7 +55,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
                     match first_currency {
                         None => first_currency = Some(&l.currency),
                         Some(f) if f != l.currency => r.error(
-                            "CURRENCY_MIXED",
+                            RuleCode::CurrencyMixed,
                             p("currency"),
                             format!(
                                 "A claim has one currency: this line is in {}, the first in {f}",
@@ -78,7 +78,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             match parse_decimal(&l.amount) {
                 None => {
                     r.error(
-                        "AMOUNT_INVALID",
+                        RuleCode::AmountInvalid,
                         p("amount"),
                         format!("`{}` is not a decimal amount", l.amount),
                         &[("value", l.amount.clone())],
@@ -87,7 +87,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
                 }
                 Some(a) if a < Decimal::ZERO => {
                     r.error(
-                        "AMOUNT_NEGATIVE",
+                        RuleCode::AmountNegative,
                         p("amount"),
                         format!("The amount {} is below 0", l.amount),
                         &[("amount", l.amount.clone())],
@@ -98,7 +98,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
                     if let Some(u) = units {
                         if a.normalize().scale() > u {
                             r.error(
-                                "AMOUNT_PRECISION",
+                                RuleCode::AmountPrecision,
                                 p("amount"),
                                 format!(
                                     "{} {} has more decimals than the currency's {u}",
@@ -127,7 +127,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
     }
     if sums.values().any(Option::is_none) {
         r.error(
-            "AMOUNT_OVERFLOW",
+            RuleCode::AmountOverflow,
             "claim.lines",
             "The line amounts add up to more than can be represented",
             &[],
@@ -136,7 +136,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
     if !blank(&c.total) {
         match parse_decimal(&c.total) {
             None => r.error(
-                "AMOUNT_INVALID",
+                RuleCode::AmountInvalid,
                 "claim.total",
                 format!("`{}` is not a decimal amount", c.total),
                 &[("value", c.total.clone())],
@@ -147,7 +147,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
                     if let Some(Some(sum)) = sums.values().next() {
                         if *sum != t {
                             r.error(
-                                "TOTAL_MISMATCH",
+                                RuleCode::TotalMismatch,
                                 "claim.total",
                                 format!(
                                     "The declared total {} differs from the sum of the lines {sum}",

@@ -9,14 +9,14 @@ pub(super) fn allowed_codes(c: &Claim, rules: &Rules, r: &mut Report) {
         (
             &rules.defect_codes,
             &c.failure.component,
-            "DEFECT_CODE_UNKNOWN",
+            RuleCode::DefectCodeUnknown,
             "claim.failure.component",
             "defect",
         ),
         (
             &rules.failure_codes,
             &c.failure.failure_code,
-            "FAILURE_CODE_UNKNOWN",
+            RuleCode::FailureCodeUnknown,
             "claim.failure.failure_code",
             "failure",
         ),
@@ -47,7 +47,7 @@ pub(super) fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
     if let Some(rule) = &rules.ez_labor {
         if blank(id) {
             r.error(
-                "EZ_LABOR_ID_MISSING",
+                RuleCode::EzLaborIdMissing,
                 path,
                 format!(
                     "The claim uses EZ Labor but does not carry its id {}",
@@ -57,7 +57,7 @@ pub(super) fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
             );
         } else if id.trim() != rule.unique_id.trim() {
             r.error(
-                "EZ_LABOR_ID_MISMATCH",
+                RuleCode::EzLaborIdMismatch,
                 path,
                 format!(
                     "The EZ Labor id {id} is not the one CNH gave ({})",
@@ -75,7 +75,7 @@ pub(super) fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
         .collect();
     let [(i, line)] = labour.as_slice() else {
         r.error(
-            "EZ_LABOR_LINES",
+            RuleCode::EzLaborLines,
             "claim.lines",
             format!(
                 "An EZ Labor claim has exactly one labour line; this one has {}",
@@ -91,7 +91,7 @@ pub(super) fn ez_labor(c: &Claim, rules: &Rules, r: &mut Report) {
     if let Some(q) = parse_decimal(&line.quantity) {
         if q != wu.0 {
             r.error(
-                "EZ_LABOR_WORK_UNITS",
+                RuleCode::EzLaborWorkUnits,
                 format!("claim.lines[{i}].quantity"),
                 format!(
                     "The labour line claims {} work units; EZ Labor froze them at {wu}",
@@ -127,7 +127,7 @@ pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
         ];
         if !on_claim {
             r.error(
-                "PIP_PART_MISSING",
+                RuleCode::PipPartMissing,
                 "claim.lines",
                 format!(
                     "PIP {} needs part {} ({}); the claim does not have it",
@@ -137,7 +137,7 @@ pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
             );
         } else if have < p.quantity.0 {
             r.error(
-                "PIP_PART_SHORT",
+                RuleCode::PipPartShort,
                 "claim.lines",
                 format!(
                     "PIP {} needs {} of part {}; the claim has {have}",

@@ -11,38 +11,24 @@ use crate::warranty::policy::{Dec, Policy};
 /// Most warranties one item may carry.
 pub const MAX_LAYERS: usize = 64;
 
-/// What happened to an item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// Sold (the contract): the date that picks the statutory rows.
-    Sold,
-    /// Handed over to the customer: starts the legal guarantee.
-    Delivered,
-    /// Installed.
-    Installed,
-    /// Repaired; `under` names the layer the repair was a remedy under.
-    Repaired,
-    /// Replaced by another unit; every active layer follows its replacement mode.
-    Replaced,
-    /// One commercial layer (`layer`), or every commercial layer, voided.
-    Voided,
-    /// Sold on to another owner; layers that are not transferable end.
-    Transferred,
-}
-
-impl EventKind {
-    /// The wire name, e.g. `"repaired"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Sold => "sold",
-            EventKind::Delivered => "delivered",
-            EventKind::Installed => "installed",
-            EventKind::Repaired => "repaired",
-            EventKind::Replaced => "replaced",
-            EventKind::Voided => "voided",
-            EventKind::Transferred => "transferred",
-        }
+crate::wire::wire_enum! {
+    /// What happened to an item.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum EventKind {
+        /// Sold (the contract): the date that picks the statutory rows.
+        Sold = "sold",
+        /// Handed over to the customer: starts the legal guarantee.
+        Delivered = "delivered",
+        /// Installed.
+        Installed = "installed",
+        /// Repaired; `under` names the layer the repair was a remedy under.
+        Repaired = "repaired",
+        /// Replaced by another unit; every active layer follows its replacement mode.
+        Replaced = "replaced",
+        /// One commercial layer (`layer`), or every commercial layer, voided.
+        Voided = "voided",
+        /// Sold on to another owner; layers that are not transferable end.
+        Transferred = "transferred",
     }
 }
 
