@@ -189,7 +189,7 @@ proptest! {
                 }
                 Step::Prune { back_ms } => {
                     let before = now - i64::from(back_ms);
-                    let pruned = typed.prune(before);
+                    let pruned = typed.prune(at(before));
                     let got = ask(&mut engine, json!({"op": "outbox_prune", "outbox": "o",
                         "enqueued_before": at(before).0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)})).unwrap();
                     prop_assert_eq!(got, json!({"pruned": pruned, "messages": typed.len()}));

@@ -344,7 +344,7 @@ impl Engine {
 
     pub(super) fn prune(&mut self, r: PruneReq) -> Result<Pruned> {
         let o = self.outbox_mut(&r.outbox)?;
-        let pruned = o.prune(crate::sync::outbox::millis(r.enqueued_before));
+        let pruned = o.prune(r.enqueued_before);
         Ok(Pruned {
             pruned,
             messages: o.len(),

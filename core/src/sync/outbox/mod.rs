@@ -219,7 +219,9 @@ impl Outbox {
         Ok((id, true, self.persist(&[id])))
     }
 
-    /// The next request to send now, if any is due (earliest due first, then lowest id).
+    /// The next request to send now, if any is due (earliest due first, then lowest id). Call
+    /// it in a loop until it returns `None`, after every input and whenever
+    /// [`poll_timeout`](Self::poll_timeout) comes; store the `Persist` before sending.
     pub fn poll_transmit(&mut self, now: Instant) -> (Option<Transmit>, Persist) {
         let now_ms = millis(now);
         let next = self.due.first().copied().filter(|(due, _)| *due <= now_ms);
@@ -303,7 +305,8 @@ impl Outbox {
         }
     }
 
-    /// Reports the partner's answer to a transmitted request.
+    /// Reports the partner's answer to a transmitted request: call it once per answer, with
+    /// the status, headers and body as received; store the `Persist` it returns.
     pub fn handle_response(
         &mut self,
         id: u64,
@@ -354,7 +357,8 @@ impl Outbox {
         Ok(self.persist(&[id]))
     }
 
-    /// Reports that the request could not be completed (timeout, connection refused, …).
+    /// Reports that the request could not be completed (timeout, connection refused, …):
+    /// call it instead of [`handle_response`](Self::handle_response) when no answer came.
     pub fn handle_transport_error(&mut self, id: u64, now: Instant) -> Result<Persist> {
         self.in_flight(id)?;
         let now_ms = millis(now);
@@ -404,13 +408,17 @@ impl Outbox {
         );
     }
 
-    /// When the host must call `poll_transmit` next (epoch milliseconds), if anything waits.
+    /// When the host must call `poll_transmit` next, if anything waits: call it after every
+    /// input and then at this time (or earlier). In epoch milliseconds rather than an
+    /// [`Instant`]: a due time can lie beyond the calendar's years (a `Retry-After` of
+    /// centuries), and milliseconds say it exactly.
     pub fn poll_timeout(&self) -> Option<i64> {
         self.due.first().map(|(due, _)| *due)
     }
 
     /// The next event, oldest first (events are also in the `Persist` of the input that
-    /// emitted them; polling changes no persisted state).
+    /// emitted them; polling changes no persisted state). Call it in a loop after every
+    /// input, until it returns `None`.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -466,7 +474,10 @@ mod tests {
         let accepted = send(&mut o, "c", 2, Some(202));
         let recent = send(&mut o, "e", 100, Some(200));
         let pending = send(&mut o, "d", 3, None);
-        assert_eq!(o.prune(1_795_341_600_000 + 50_000), [delivered, refused]);
+        assert_eq!(
+            o.prune(Instant::from_unix_millis(1_795_341_600_000 + 50_000).unwrap()),
+            [delivered, refused]
+        );
         let kept: Vec<u64> = o.snapshot().messages.iter().map(|m| m.id).collect();
         assert_eq!(kept, [accepted, recent, pending]);
         assert_eq!(
@@ -482,6 +493,6 @@ mod tests {
             .enqueue("p", "op", "e", serde_json::json!({"k": "e"}), t(200))
             .unwrap();
         assert!(!created && id == recent);
-        assert!(o.prune(0).is_empty());
+        assert!(o.prune(Instant::from_unix_millis(0).unwrap()).is_empty());
     }
 }

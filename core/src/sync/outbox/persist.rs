@@ -123,11 +123,12 @@ impl Outbox {
     }
 
     /// Forgets finished messages (delivered or dead-lettered) enqueued before
-    /// `enqueued_before_ms`, so that a long-running outbox does not keep every message it ever
+    /// `enqueued_before`, so that a long-running outbox does not keep every message it ever
     /// sent; returns their ids for the host to delete from its store. Their idempotency keys
     /// are forgotten too: enqueueing one again is a new message. Messages in flight, pending or
     /// accepted-pending (202, not yet confirmed) are kept.
-    pub fn prune(&mut self, enqueued_before_ms: i64) -> Vec<u64> {
+    pub fn prune(&mut self, enqueued_before: Instant) -> Vec<u64> {
+        let enqueued_before_ms = millis(enqueued_before);
         let finished_before = |m: &Message| {
             matches!(
                 m.state,
