@@ -65,6 +65,13 @@ mod tests {
         serde_agrees(EventKind::ALL, EventKind::as_str);
         serde_agrees(ReplacementMode::ALL, ReplacementMode::as_str);
         serde_agrees(CoverKind::ALL, CoverKind::as_str);
+        #[cfg(feature = "sync")]
+        {
+            use crate::sync::outbox::EventKind as OutboxEvent;
+            use crate::sync::webhook::Refusal;
+            serde_agrees(Refusal::ALL, Refusal::as_str);
+            serde_agrees(OutboxEvent::ALL, OutboxEvent::as_str);
+        }
     }
 
     #[test]

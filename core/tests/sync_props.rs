@@ -265,7 +265,7 @@ fn run(
         let finals = store
             .events
             .iter()
-            .filter(|e| e.id == i && e.event != warranty_core::sync::EventKind::Audit)
+            .filter(|e| e.id() == i && e.kind() != warranty_core::sync::EventKind::Audit)
             .count();
         prop_assert!(finals >= 1, "no final event for message {i}");
     }

@@ -64,17 +64,33 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<Signed
     })
 }
 
+crate::wire::wire_enum! {
+    /// Why an inbound webhook does not verify.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum Refusal {
+        /// `webhook-id`, `webhook-timestamp` or `webhook-signature` is missing.
+        MissingHeader = "MISSING_HEADER",
+        /// `webhook-timestamp` is not whole seconds.
+        BadTimestamp = "BAD_TIMESTAMP",
+        /// The timestamp is older than the tolerance allows (a replay, or a slow queue).
+        TimestampTooOld = "TIMESTAMP_TOO_OLD",
+        /// The timestamp is further ahead than the tolerance allows.
+        TimestampInFuture = "TIMESTAMP_IN_FUTURE",
+        /// No `v1` signature matches the body under the secret.
+        NoMatchingSignature = "NO_MATCHING_SIGNATURE",
+    }
+}
+
 /// The verdict on an inbound webhook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     /// Whether it verifies.
     pub valid: bool,
-    /// Why not: `MISSING_HEADER`, `BAD_TIMESTAMP`, `TIMESTAMP_TOO_OLD`, `TIMESTAMP_IN_FUTURE`,
-    /// `NO_MATCHING_SIGNATURE`.
-    pub reason: Option<&'static str>,
+    /// Why not (`None` when it verifies).
+    pub reason: Option<Refusal>,
 }
 
-fn refuse(reason: &'static str) -> Verdict {
+fn refuse(reason: Refusal) -> Verdict {
     Verdict {
         valid: false,
         reason: Some(reason),
@@ -103,16 +119,16 @@ pub fn verify(
         get("webhook-timestamp"),
         get("webhook-signature"),
     ) else {
-        return Ok(refuse("MISSING_HEADER"));
+        return Ok(refuse(Refusal::MissingHeader));
     };
     let Ok(ts) = ts.trim().parse::<i64>() else {
-        return Ok(refuse("BAD_TIMESTAMP"));
+        return Ok(refuse(Refusal::BadTimestamp));
     };
     if ts < now.saturating_sub(tolerance) {
-        return Ok(refuse("TIMESTAMP_TOO_OLD"));
+        return Ok(refuse(Refusal::TimestampTooOld));
     }
     if ts > now.saturating_add(tolerance) {
-        return Ok(refuse("TIMESTAMP_IN_FUTURE"));
+        return Ok(refuse(Refusal::TimestampInFuture));
     }
     for sig in sigs.split(' ') {
         let Some(b64) = sig.strip_prefix("v1,") else {
@@ -129,7 +145,7 @@ pub fn verify(
             });
         }
     }
-    Ok(refuse("NO_MATCHING_SIGNATURE"))
+    Ok(refuse(Refusal::NoMatchingSignature))
 }
 
 #[cfg(test)]
@@ -160,15 +176,15 @@ mod tests {
             verify(SECRET, &h, "{\"test\": 2432232315}", TS, 300)
                 .unwrap()
                 .reason,
-            Some("NO_MATCHING_SIGNATURE")
+            Some(Refusal::NoMatchingSignature)
         );
         assert_eq!(
             verify(SECRET, &h, BODY, TS + 301, 300).unwrap().reason,
-            Some("TIMESTAMP_TOO_OLD")
+            Some(Refusal::TimestampTooOld)
         );
         assert_eq!(
             verify(SECRET, &h, BODY, TS - 301, 300).unwrap().reason,
-            Some("TIMESTAMP_IN_FUTURE")
+            Some(Refusal::TimestampInFuture)
         );
     }
 }

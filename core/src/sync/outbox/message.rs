@@ -74,62 +74,173 @@ pub struct Transmit {
     pub idempotency_key: String,
 }
 
-/// What kind of event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// The partner accepted the message (2xx other than 202).
-    Delivered,
-    /// The partner answered 202.
-    AcceptedPending,
-    /// Given up.
-    DeadLettered,
-    /// An attempt was sent or answered (the API audit log): see `audit`.
-    Audit,
+crate::wire::wire_enum! {
+    /// What kind of event (an event's `event` on the wire).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum EventKind {
+        /// The partner accepted the message (2xx other than 202).
+        Delivered = "delivered",
+        /// The partner answered 202.
+        AcceptedPending = "accepted_pending",
+        /// Given up.
+        DeadLettered = "dead_lettered",
+        /// An attempt was sent or answered (the API audit log): see `audit`.
+        Audit = "audit",
+    }
 }
 
-/// What happened, for the host to act on or log.
+/// What happened, for the host to act on or log: one variant per kind, with what that kind
+/// carries. On the wire every event is one flat object, `{event, id, idempotency_key, status,
+/// reason, audit}`, with `null` for what its kind does not carry (`docs/sync.md`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Event {
-    /// What kind.
-    pub event: EventKind,
-    /// Message id.
-    pub id: u64,
-    /// Idempotency key.
-    pub idempotency_key: String,
-    /// The HTTP status, where there is one.
-    pub status: Option<u16>,
-    /// Why, for dead letters (the partner's message where there is one).
-    pub reason: Option<String>,
-    /// The audit record, for `audit` events.
-    pub audit: Option<AuditRecord>,
+#[serde(into = "EventWire", try_from = "EventWire")]
+pub enum Event {
+    /// The partner accepted the message (a 2xx other than 202).
+    Delivered {
+        /// Message id.
+        id: u64,
+        /// Idempotency key.
+        idempotency_key: String,
+        /// The partner's status.
+        status: u16,
+    },
+    /// The partner answered 202: accepted, not yet confirmed.
+    AcceptedPending {
+        /// Message id.
+        id: u64,
+        /// Idempotency key.
+        idempotency_key: String,
+    },
+    /// Given up: a status that is not retried, or retries used up.
+    DeadLettered {
+        /// Message id.
+        id: u64,
+        /// Idempotency key.
+        idempotency_key: String,
+        /// The last HTTP status, if an answer came.
+        status: Option<u16>,
+        /// Why (the partner's message where there is one).
+        reason: String,
+    },
+    /// An attempt was sent or answered (the API audit log).
+    Audit(AuditRecord),
 }
 
 impl Event {
-    pub(super) fn of(
-        kind: EventKind,
-        m: &Message,
-        status: Option<u16>,
-        reason: Option<String>,
-    ) -> Self {
-        Event {
-            event: kind,
-            id: m.id,
-            idempotency_key: m.idempotency_key.clone(),
-            status,
-            reason,
-            audit: None,
+    /// The event's kind (its `event` on the wire).
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::Delivered { .. } => EventKind::Delivered,
+            Event::AcceptedPending { .. } => EventKind::AcceptedPending,
+            Event::DeadLettered { .. } => EventKind::DeadLettered,
+            Event::Audit(_) => EventKind::Audit,
         }
     }
-    pub(super) fn audit(a: AuditRecord) -> Self {
-        Event {
-            event: EventKind::Audit,
-            id: a.id,
-            idempotency_key: a.idempotency_key.clone(),
-            status: a.status,
-            reason: None,
-            audit: Some(a),
+
+    /// The message the event is about.
+    pub fn id(&self) -> u64 {
+        match self {
+            Event::Delivered { id, .. }
+            | Event::AcceptedPending { id, .. }
+            | Event::DeadLettered { id, .. } => *id,
+            Event::Audit(a) => a.id,
+        }
+    }
+
+    /// The message's idempotency key.
+    pub fn idempotency_key(&self) -> &str {
+        match self {
+            Event::Delivered {
+                idempotency_key, ..
+            }
+            | Event::AcceptedPending {
+                idempotency_key, ..
+            }
+            | Event::DeadLettered {
+                idempotency_key, ..
+            } => idempotency_key,
+            Event::Audit(a) => &a.idempotency_key,
+        }
+    }
+}
+
+/// An event as it is written: the flat object of every kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventWire {
+    event: EventKind,
+    id: u64,
+    idempotency_key: String,
+    status: Option<u16>,
+    reason: Option<String>,
+    audit: Option<AuditRecord>,
+}
+
+impl From<Event> for EventWire {
+    fn from(e: Event) -> Self {
+        let event = e.kind();
+        let (id, idempotency_key, status, reason, audit) = match e {
+            Event::Delivered {
+                id,
+                idempotency_key,
+                status,
+            } => (id, idempotency_key, Some(status), None, None),
+            Event::AcceptedPending {
+                id,
+                idempotency_key,
+            } => (id, idempotency_key, Some(202), None, None),
+            Event::DeadLettered {
+                id,
+                idempotency_key,
+                status,
+                reason,
+            } => (id, idempotency_key, status, Some(reason), None),
+            Event::Audit(a) => (a.id, a.idempotency_key.clone(), a.status, None, Some(a)),
+        };
+        EventWire {
+            event,
+            id,
+            idempotency_key,
+            status,
+            reason,
+            audit,
+        }
+    }
+}
+
+impl TryFrom<EventWire> for Event {
+    type Error = String;
+
+    fn try_from(w: EventWire) -> Result<Self, String> {
+        let EventWire {
+            event,
+            id,
+            idempotency_key,
+            status,
+            reason,
+            audit,
+        } = w;
+        match (event, status, reason, audit) {
+            (EventKind::Delivered, Some(status), None, None) => Ok(Event::Delivered {
+                id,
+                idempotency_key,
+                status,
+            }),
+            (EventKind::AcceptedPending, Some(202), None, None) => Ok(Event::AcceptedPending {
+                id,
+                idempotency_key,
+            }),
+            (EventKind::DeadLettered, status, Some(reason), None) => Ok(Event::DeadLettered {
+                id,
+                idempotency_key,
+                status,
+                reason,
+            }),
+            (EventKind::Audit, _, None, Some(a)) if a.id == id => Ok(Event::Audit(a)),
+            (kind, ..) => Err(format!(
+                "a `{}` event does not carry these fields",
+                kind.as_str()
+            )),
         }
     }
 }
@@ -218,5 +329,39 @@ pub fn partner_message(body: &str, status: u16) -> String {
         format!("HTTP {status}")
     } else {
         format!("HTTP {status}: {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_one_flat_object_on_the_wire_and_reads_back() {
+        let dead = Event::DeadLettered {
+            id: 3,
+            idempotency_key: "k".into(),
+            status: None,
+            reason: "transport error".into(),
+        };
+        let text = serde_json::to_string(&dead).unwrap();
+        assert_eq!(
+            text,
+            r#"{"event":"dead_lettered","id":3,"idempotency_key":"k","status":null,"reason":"transport error","audit":null}"#
+        );
+        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), dead);
+        let accepted = Event::AcceptedPending {
+            id: 1,
+            idempotency_key: "a".into(),
+        };
+        let text = serde_json::to_string(&accepted).unwrap();
+        assert!(text.contains(r#""status":202"#), "{text}");
+        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), accepted);
+        // A delivered event without its status is not one.
+        let err = serde_json::from_str::<Event>(
+            r#"{"event":"delivered","id":1,"idempotency_key":"a","status":null,"reason":null,"audit":null}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("`delivered`"), "{err}");
     }
 }

@@ -45,6 +45,17 @@ pub struct Outbox {
 /// `Persist` record of the input that emitted it.
 pub const MAX_QUEUED_EVENTS: usize = 10_000;
 
+/// How a message's attempts end (`finish`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Finish {
+    /// A 2xx other than 202.
+    Delivered(u16),
+    /// 202: accepted, not yet confirmed.
+    AcceptedPending,
+    /// Given up, with the last status (if an answer came) and why.
+    DeadLettered { status: Option<u16>, reason: String },
+}
+
 impl Outbox {
     /// A new, empty outbox. `seed` drives the backoff jitter (0 is replaced by a constant).
     pub fn new(name: &str, seed: u64, config: OutboxConfig) -> Self {
@@ -290,7 +301,7 @@ impl Outbox {
             at_ms: now_ms,
             retry_at_ms: None,
         };
-        self.emit(Event::audit(audit));
+        self.emit(Event::Audit(audit));
         (Some(t), self.persist(&[id]))
     }
 
@@ -324,21 +335,12 @@ impl Outbox {
         self.in_flight(id)?;
         let now_ms = millis(now);
         if (200..=299).contains(&status) {
-            let accepted = status == 202;
-            let (state, kind, outcome) = if accepted {
-                (
-                    MessageState::AcceptedPending,
-                    EventKind::AcceptedPending,
-                    AuditOutcome::Accepted,
-                )
+            let end = if status == 202 {
+                Finish::AcceptedPending
             } else {
-                (
-                    MessageState::Delivered,
-                    EventKind::Delivered,
-                    AuditOutcome::Delivered,
-                )
+                Finish::Delivered(status)
             };
-            self.finish(id, Some(status), now_ms, outcome, state, kind, None);
+            self.finish(id, now_ms, end);
             return Ok(self.persist(&[id]));
         }
         if is_retryable(status) {
@@ -366,46 +368,63 @@ impl Outbox {
         Ok(self.persist(&[id]))
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the outbox's one place that ends an attempt; the arguments are the attempt's facts"
-    )]
-    fn finish(
-        &mut self,
-        id: u64,
-        status: Option<u16>,
-        now_ms: i64,
-        outcome: AuditOutcome,
-        state: MessageState,
-        kind: EventKind,
-        reason: Option<String>,
-    ) {
+    /// Ends a message's attempts: its state, its audit record and its event.
+    fn finish(&mut self, id: u64, now_ms: i64, end: Finish) {
         let source = format!("outbox:{}", self.header.name);
         let Some(m) = self.messages.get_mut(&id) else {
             return;
+        };
+        let (status, state, outcome, reason) = match &end {
+            Finish::Delivered(s) => (
+                Some(*s),
+                MessageState::Delivered,
+                AuditOutcome::Delivered,
+                None,
+            ),
+            Finish::AcceptedPending => (
+                Some(202),
+                MessageState::AcceptedPending,
+                AuditOutcome::Accepted,
+                None,
+            ),
+            Finish::DeadLettered { status, reason } => (
+                *status,
+                MessageState::DeadLettered,
+                AuditOutcome::DeadLetter,
+                Some(reason.clone()),
+            ),
         };
         m.last_status = status;
         m.state = state;
         if let Some(d) = m.due_ms.take() {
             self.due.remove(&(d, id));
         }
-        m.reason = reason.clone();
+        m.reason = reason;
         let audit = audit_of(m, status, outcome, source, now_ms, None);
-        let event = Event::of(kind, m, status, reason);
-        self.emit(Event::audit(audit));
+        let idempotency_key = m.idempotency_key.clone();
+        let event = match end {
+            Finish::Delivered(status) => Event::Delivered {
+                id,
+                idempotency_key,
+                status,
+            },
+            Finish::AcceptedPending => Event::AcceptedPending {
+                id,
+                idempotency_key,
+            },
+            Finish::DeadLettered { status, reason } => Event::DeadLettered {
+                id,
+                idempotency_key,
+                status,
+                reason,
+            },
+        };
+        self.emit(Event::Audit(audit));
         self.emit(event);
     }
 
     fn dead_letter(&mut self, id: u64, status: Option<u16>, now_ms: i64, reason: String) {
-        self.finish(
-            id,
-            status,
-            now_ms,
-            AuditOutcome::DeadLetter,
-            MessageState::DeadLettered,
-            EventKind::DeadLettered,
-            Some(reason),
-        );
+        self.finish(id, now_ms, Finish::DeadLettered { status, reason });
     }
 
     /// When the host must call `poll_transmit` next, if anything waits: call it after every
@@ -450,7 +469,7 @@ mod tests {
         }
         assert_eq!(o.events.len(), MAX_QUEUED_EVENTS);
         let first = o.poll_event().unwrap();
-        assert!(first.id > 1, "the oldest were dropped");
+        assert!(first.id() > 1, "the oldest were dropped");
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Outbox {
             m.due_ms = Some(due);
             self.due.insert((due, id));
             let audit = audit_of(m, status, AuditOutcome::Retry, source, now_ms, Some(due));
-            self.emit(Event::audit(audit));
+            self.emit(Event::Audit(audit));
         }
     }
 }
