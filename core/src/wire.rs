@@ -36,7 +36,7 @@ pub(crate) use wire_enum;
 
 #[cfg(test)]
 mod tests {
-    use crate::claims::lifecycle::{Action, Role, Status};
+    use crate::claims::lifecycle::{Action, Role, Status, TransitionRule};
     use crate::claims::{RuleCode, ValidationOutcome};
     use crate::error::ErrorCode;
     use crate::warranty::coverage::{Code, Outcome};
@@ -62,6 +62,7 @@ mod tests {
         serde_agrees(Status::ALL, Status::as_str);
         serde_agrees(Action::ALL, Action::as_str);
         serde_agrees(Role::ALL, Role::as_str);
+        serde_agrees(TransitionRule::ALL, TransitionRule::as_str);
         serde_agrees(EventKind::ALL, EventKind::as_str);
         serde_agrees(ReplacementMode::ALL, ReplacementMode::as_str);
         serde_agrees(CoverKind::ALL, CoverKind::as_str);
@@ -75,10 +76,14 @@ mod tests {
     }
 
     #[test]
-    fn every_claim_rule_code_is_documented() {
+    fn every_claim_rule_and_transition_rule_is_documented() {
         let doc = include_str!("../../docs/claims.md");
-        for c in RuleCode::ALL {
-            assert!(doc.contains(&format!("`{}`", c.as_str())), "{c:?}");
+        let names = RuleCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain(TransitionRule::ALL.iter().map(|r| r.as_str()));
+        for name in names {
+            assert!(doc.contains(&format!("`{name}`")), "{name}");
         }
     }
 }

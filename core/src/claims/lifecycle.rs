@@ -239,18 +239,65 @@ pub struct Transitioned {
     pub audit: AuditEntry,
 }
 
-fn refused(path: &str, rule: &str, message: String) -> Error {
-    Error {
-        code: ErrorCode::TransitionRefused,
-        path: path.to_string(),
-        message: format!("{rule}: {message}"),
+crate::wire::wire_enum! {
+    /// The rule that refuses a transition (`docs/claims.md`, "Lifecycle"), checked in this
+    /// order.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum TransitionRule {
+        /// The action is not allowed from the claim's status.
+        InvalidTransition = "INVALID_TRANSITION",
+        /// The actor's role may not take the action.
+        RoleNotAllowed = "ROLE_NOT_ALLOWED",
+        /// The action needs a written reason.
+        ReasonRequired = "REASON_REQUIRED",
+        /// An override of a claim whose validation found no errors.
+        NothingToOverride = "NOTHING_TO_OVERRIDE",
+        /// An override of errors already overridden.
+        AlreadyOverridden = "ALREADY_OVERRIDDEN",
+        /// An approval of a claim not yet validated.
+        NotValidated = "NOT_VALIDATED",
+        /// An approval of a claim with validation errors not overridden.
+        ValidationErrors = "VALIDATION_ERRORS",
+    }
+}
+
+/// A refused transition: the rule, the request field it is about, and a sentence. The
+/// protocol writes it as a `TRANSITION_REFUSED` error whose message starts with the rule
+/// (`ROLE_NOT_ALLOWED: a sales_staff may not approve`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", rule.as_str())]
+pub struct Refused {
+    /// The rule that refuses it.
+    pub rule: TransitionRule,
+    /// The field of the request it is about (`action`, `actor.role`, `reason`, …).
+    pub path: &'static str,
+    /// What is wrong, for staff.
+    pub message: String,
+}
+
+impl From<Refused> for Error {
+    fn from(r: Refused) -> Self {
+        Error {
+            code: ErrorCode::TransitionRefused,
+            path: r.path.to_string(),
+            message: format!("{}: {}", r.rule.as_str(), r.message),
+        }
+    }
+}
+
+fn refused(path: &'static str, rule: TransitionRule, message: String) -> Refused {
+    Refused {
+        rule,
+        path,
+        message,
     }
 }
 
 /// Checks a transition against the lifecycle, the role matrix and the override rules, in
-/// that order; returns the new state and its audit entry, or a `TRANSITION_REFUSED` error
-/// whose message starts with the rule that forbids it. A refused transition changes nothing.
-pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
+/// that order; returns the new state and its audit entry, or the rule that forbids it
+/// ([`Refused`], a `TRANSITION_REFUSED` error on the wire). A refused transition changes
+/// nothing.
+pub fn transition(t: &Transition<'_>) -> Result<Transitioned, Refused> {
     let s = t.state;
     let a = t.action;
     let (from, to) = a.from_to();
@@ -258,7 +305,7 @@ pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
         let allowed: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
         return Err(refused(
             "action",
-            "INVALID_TRANSITION",
+            TransitionRule::InvalidTransition,
             format!(
                 "a claim that is {} cannot be {}; {} is allowed from {}",
                 s.status.as_str(),
@@ -271,14 +318,14 @@ pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
     if !t.actor.role.may(a) {
         return Err(refused(
             "actor.role",
-            "ROLE_NOT_ALLOWED",
+            TransitionRule::RoleNotAllowed,
             format!("a {} may not {}", t.actor.role.as_str(), a.as_str()),
         ));
     }
     if a.needs_reason() && t.reason.trim().is_empty() {
         return Err(refused(
             "reason",
-            "REASON_REQUIRED",
+            TransitionRule::ReasonRequired,
             format!("{} needs a written reason", a.as_str()),
         ));
     }
@@ -288,14 +335,14 @@ pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
             if s.validation != Some(ValidationOutcome::Reject) {
                 return Err(refused(
                     "state.validation",
-                    "NOTHING_TO_OVERRIDE",
+                    TransitionRule::NothingToOverride,
                     "only a claim whose validation found errors can be overridden".into(),
                 ));
             }
             if s.overridden {
                 return Err(refused(
                     "state.overridden",
-                    "ALREADY_OVERRIDDEN",
+                    TransitionRule::AlreadyOverridden,
                     "the validation errors are already overridden".into(),
                 ));
             }
@@ -305,14 +352,14 @@ pub fn transition(t: &Transition<'_>) -> Result<Transitioned> {
             None => {
                 return Err(refused(
                     "state.validation",
-                    "NOT_VALIDATED",
+                    TransitionRule::NotValidated,
                     "validate the claim before approving it".into(),
                 ))
             }
             Some(ValidationOutcome::Reject) if !s.overridden => {
                 return Err(refused(
                     "state.validation",
-                    "VALIDATION_ERRORS",
+                    TransitionRule::ValidationErrors,
                     "the claim has validation errors; a warranty manager or owner must override them, with a reason, before approval".into(),
                 ))
             }
