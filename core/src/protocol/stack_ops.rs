@@ -104,15 +104,14 @@ pub(super) fn stack_coverage(r: StackReq) -> Result<stack::StackAnswer> {
 pub(super) fn expiring(r: ExpiringReq) -> Result<ExpiringAnswer> {
     check_presets(&r.presets)?;
     let cal = Calendar::for_operation(r.zone, r.as_of);
-    let until = stack::window_end(r.as_of, r.within, cal)?;
-    let presets = Presets::new(&r.presets);
-    let mut found = Vec::new();
-    for (i, item) in r.items.iter().enumerate() {
-        let at = format!("items[{i}]");
-        let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at))?;
-        stack::expiring(&s, r.as_of, until, &r.kinds, &mut found).map_err(|e| e.within(&at))?;
-    }
-    stack::sort_expiring(&mut found);
+    let (until, found) = stack::expiring_items(
+        &r.items,
+        Presets::new(&r.presets),
+        r.as_of,
+        r.within,
+        &r.kinds,
+        cal,
+    )?;
     Ok(ExpiringAnswer {
         until,
         count: found.len(),

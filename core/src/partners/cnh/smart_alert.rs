@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::sap;
 use crate::claims::lifecycle::Status;
 use crate::claims::partner_status::{map_partner_status, PartnerStatus};
+use crate::claims::Severity;
 use crate::error::{Error, Result};
 use crate::time::Instant;
 
@@ -40,14 +41,24 @@ pub struct AlertClaim {
     pub update: Option<PartnerStatus>,
 }
 
+crate::wire::wire_enum! {
+    /// Why a Smart Alert row needs a person.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum AlertCode {
+        /// CNH's feedback on the claim (anything but blank or `OK`).
+        SmartAlert = "SMART_ALERT",
+        /// A status this library does not map; the claim is not moved.
+        PartnerStatusUnknown = "PARTNER_STATUS_UNKNOWN",
+    }
+}
+
 /// Something a person should look at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AlertFinding {
-    /// `SMART_ALERT` (CNH's feedback) or `PARTNER_STATUS_UNKNOWN` (a status this library
-    /// does not map; the claim is not moved).
-    pub code: &'static str,
+    /// Why.
+    pub code: AlertCode,
     /// Always `warning`: nothing is decided for the person.
-    pub severity: &'static str,
+    pub severity: Severity,
     /// Where, in this answer (`claims[i].feedback`, `claims[i].status`).
     pub path: String,
     /// The claim (CNH's number).
@@ -113,8 +124,8 @@ pub fn read_smart_alert_answer(body: &str, at: Instant) -> Result<SmartAlert> {
             Ok(s) => (Some(s), Some(update)),
             Err(e) => {
                 findings.push(AlertFinding {
-                    code: "PARTNER_STATUS_UNKNOWN",
-                    severity: "warning",
+                    code: AlertCode::PartnerStatusUnknown,
+                    severity: Severity::Warning,
                     path: format!("claims[{i}].status"),
                     claim: number.clone(),
                     message: format!(
@@ -127,8 +138,8 @@ pub fn read_smart_alert_answer(body: &str, at: Instant) -> Result<SmartAlert> {
         };
         if alert {
             findings.push(AlertFinding {
-                code: "SMART_ALERT",
-                severity: "warning",
+                code: AlertCode::SmartAlert,
+                severity: Severity::Warning,
                 path: format!("claims[{i}].feedback"),
                 claim: number.clone(),
                 message: format!("CNH Smart Alert on claim {number}: {feedback}"),

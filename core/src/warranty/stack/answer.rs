@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::model::{Layer, LayerKind, Payer};
+use super::model::{Layer, LayerKind, Payer, StackItem};
+use super::presets::Presets;
 use super::timeline::{Extension, Stack, Timeline};
 use crate::error::{Error, Result};
 use crate::time::{self, human_date, Calendar, Duration, ExpiryMode, Instant, Unit};
@@ -416,4 +417,25 @@ pub fn window_end(as_of: Instant, within: Duration, cal: Calendar) -> Result<Ins
 /// Orders expiring layers by end, then item, then layer.
 pub fn sort_expiring(v: &mut [Expiring]) {
     v.sort_by(|a, b| (a.end, &a.item, &a.layer).cmp(&(b.end, &b.item, &b.layer)));
+}
+
+/// Every layer of `items` that ends within `within` of `as_of` (of `kinds`, or any kind when
+/// empty), soonest first, with the window's end. Errors are placed at `items[i]…`.
+pub fn expiring_items(
+    items: &[StackItem],
+    presets: Presets<'_>,
+    as_of: Instant,
+    within: Duration,
+    kinds: &[LayerKind],
+    cal: Calendar,
+) -> Result<(Instant, Vec<Expiring>)> {
+    let until = window_end(as_of, within, cal)?;
+    let mut found = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("items[{i}]");
+        let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at))?;
+        expiring(&s, as_of, until, kinds, &mut found).map_err(|e| e.within(&at))?;
+    }
+    sort_expiring(&mut found);
+    Ok((until, found))
 }

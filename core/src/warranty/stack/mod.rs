@@ -19,8 +19,8 @@ pub mod presets;
 pub mod timeline;
 
 pub use answer::{
-    code_clause, expiring, judge, sort_expiring, stack_coverage, window_end, Expiring, Failure,
-    LayerAnswer, StackAnswer,
+    code_clause, expiring, expiring_items, judge, sort_expiring, stack_coverage, window_end,
+    Expiring, Failure, LayerAnswer, StackAnswer,
 };
 pub use model::{Event, EventKind, Layer, LayerKind, Payer, StackItem, StartsOn, MAX_LAYERS};
 pub use presets::{PresetRow, Presets, Rule, PRESETS_VERSION};
