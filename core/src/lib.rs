@@ -48,6 +48,7 @@ pub mod fuzz_hooks;
 #[cfg(feature = "sync")]
 pub mod partners;
 pub mod protocol;
+pub mod strict;
 #[cfg(feature = "sync")]
 pub mod sync;
 #[cfg(feature = "testing")]

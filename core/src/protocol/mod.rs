@@ -7,7 +7,7 @@
 //! - `ops.rs`: the operation table (names, request types, handlers), from which the
 //!   operation lists and the dispatcher's match are generated;
 //! - `parse.rs`: which operation a request names, its typed body, errors placed at their
-//!   path (`jsonpath.rs`) and the response envelope; [`strict`]: the JSON reader that
+//!   path (`jsonpath.rs`) and the response envelope; [`crate::strict`]: the JSON reader that
 //!   refuses repeated keys;
 //! - `rules_ops.rs`, `stack_ops.rs`, `outbox_ops.rs`, `partner_ops.rs`: the operations'
 //!   request types and handlers, one file per area;
@@ -25,7 +25,6 @@ mod partner_ops;
 mod path_tests;
 mod rules_ops;
 mod stack_ops;
-pub mod strict;
 
 use std::collections::BTreeMap;
 

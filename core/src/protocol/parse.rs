@@ -118,7 +118,7 @@ fn sync_expecting(_: &str) -> bool {
 /// document (`jsonpath`): the same first problem and path on every target, with no
 /// path-tracking deserializer (which would double the code of every request type).
 pub(super) fn parse<T: DeserializeOwned>(request: &str) -> Result<T> {
-    crate::protocol::strict::from_str::<T>(request).map_err(|e| parse_error(request, &e))
+    crate::strict::from_str::<T>(request).map_err(|e| parse_error(request, &e))
 }
 
 /// The protocol error for serde's error on `request`. Not generic and kept out of line: one

@@ -16,29 +16,27 @@ use crate::error::{Error, Result};
 
 fn reference<T: DeserializeOwned>(request: &str) -> Result<T> {
     let mut de = serde_json::Deserializer::from_str(request);
-    let v: T = serde_path_to_error::deserialize(crate::protocol::strict::Strict(&mut de)).map_err(
-        |e| {
-            if e.inner().is_syntax() || e.inner().is_eof() {
-                if serde_json::from_str::<IgnoredAny>(request).is_ok() {
-                    let path = e.path().to_string();
-                    let path = if path == "." { String::new() } else { path };
-                    return Error::invalid(path, syntax_error(request, e.inner()).message);
-                }
-                return not_json(e.inner());
+    let v: T = serde_path_to_error::deserialize(crate::strict::Strict(&mut de)).map_err(|e| {
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            if serde_json::from_str::<IgnoredAny>(request).is_ok() {
+                let path = e.path().to_string();
+                let path = if path == "." { String::new() } else { path };
+                return Error::invalid(path, syntax_error(request, e.inner()).message);
             }
-            if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
-                return not_json(&j);
-            }
-            let path = e.path().to_string();
-            let msg = clean(e.inner().to_string());
-            let path = if path == "." { String::new() } else { path };
-            let path = match missing_field(&msg) {
-                Some(f) => crate::error::join_path(&path, f),
-                None => path,
-            };
-            Error::invalid(path, msg)
-        },
-    )?;
+            return not_json(e.inner());
+        }
+        if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
+            return not_json(&j);
+        }
+        let path = e.path().to_string();
+        let msg = clean(e.inner().to_string());
+        let path = if path == "." { String::new() } else { path };
+        let path = match missing_field(&msg) {
+            Some(f) => crate::error::join_path(&path, f),
+            None => path,
+        };
+        Error::invalid(path, msg)
+    })?;
     de.end().map_err(|e| not_json(&e))?;
     Ok(v)
 }

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::*;
 use crate::error::Result;
+pub use crate::time::parse_date;
 use crate::time::{Calendar, Instant};
 use crate::warranty::coverage::{Code, CoverageDecision, CoverageQuery};
 use crate::warranty::policy::Dec;
@@ -351,25 +352,6 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
     } else {
         None
     }
-}
-
-/// A strict `YYYY-MM-DD` calendar date.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
-    let year = i32::try_from(num(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
 /// ISO 4217 minor units of a currency code, `None` when the code is not a currency. Codes

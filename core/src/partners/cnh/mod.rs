@@ -234,7 +234,7 @@ pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Resul
                 format!("CNH answered {status} without a JSON object body"),
             ));
         };
-        let r: CnhClaimResponse = crate::protocol::strict::from_str(body)
+        let r: CnhClaimResponse = crate::strict::from_str(body)
             .map_err(|e| Error::invalid("body", format!("not a Create Claim response: {e}")))?;
         let claim_status = if r.status.is_empty() && r.status_description.is_empty() {
             None
@@ -394,7 +394,7 @@ pub struct DefectFailureCodes {
 /// are ignored. A body that is not that object (a repeated key included, as for the Create
 /// Claim answer), or an item without its code, is an error at its path below `body`.
 pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
-    let v: Value = crate::protocol::strict::from_str(body)
+    let v: Value = crate::strict::from_str(body)
         .map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
     let root = "ZcnWtClaimLookupEw20Response";
     let Some(r) = v.get(root).and_then(Value::as_object) else {

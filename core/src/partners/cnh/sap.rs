@@ -10,8 +10,7 @@ use crate::error::{Error, Result};
 /// Parses an answer body with the strict rules (a repeated key is refused, as for every
 /// other partner answer).
 pub(crate) fn parse(body: &str) -> Result<Value> {
-    crate::protocol::strict::from_str(body)
-        .map_err(|e| Error::invalid("body", format!("not JSON: {e}")))
+    crate::strict::from_str(body).map_err(|e| Error::invalid("body", format!("not JSON: {e}")))
 }
 
 /// The object under `key` of `v`, or an error at `at` naming what was expected.
@@ -134,7 +133,7 @@ pub(crate) fn parse_amount(t: &str) -> Option<Decimal> {
 
 /// `YYYY-MM-DD` checked as a calendar date, or an error at `at`.
 pub(crate) fn date(value: &str, at: &str) -> Result<String> {
-    crate::claims::parse_date(value)
+    crate::time::parse_date(value)
         .map(|_| value.to_string())
         .ok_or_else(|| Error::invalid(at, format!("`{value}` is not a date (YYYY-MM-DD)")))
 }

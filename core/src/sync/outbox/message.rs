@@ -92,8 +92,8 @@ crate::wire::wire_enum! {
 /// What happened, for the host to act on or log: one variant per kind, with what that kind
 /// carries. On the wire every event is one flat object, `{event, id, idempotency_key, status,
 /// reason, audit}`, with `null` for what its kind does not carry (`docs/sync.md`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "EventWire", try_from = "EventWire")]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "EventWire")]
 pub enum Event {
     /// The partner accepted the message (a 2xx other than 202).
     Delivered {
@@ -164,8 +164,8 @@ impl Event {
     }
 }
 
-/// An event as it is written: the flat object of every kind.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An event as it is read: the flat object of every kind.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventWire {
     event: EventKind,
@@ -176,35 +176,33 @@ struct EventWire {
     audit: Option<AuditRecord>,
 }
 
-impl From<Event> for EventWire {
-    fn from(e: Event) -> Self {
-        let event = e.kind();
-        let (id, idempotency_key, status, reason, audit) = match e {
-            Event::Delivered {
-                id,
-                idempotency_key,
-                status,
-            } => (id, idempotency_key, Some(status), None, None),
-            Event::AcceptedPending {
-                id,
-                idempotency_key,
-            } => (id, idempotency_key, Some(202), None, None),
-            Event::DeadLettered {
-                id,
-                idempotency_key,
-                status,
-                reason,
-            } => (id, idempotency_key, status, Some(reason), None),
-            Event::Audit(a) => (a.id, a.idempotency_key.clone(), a.status, None, Some(a)),
+/// Written through a borrowed twin of `EventWire` (serde's `into` would clone the event).
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            event: EventKind,
+            id: u64,
+            idempotency_key: &'a str,
+            status: Option<u16>,
+            reason: Option<&'a str>,
+            audit: Option<&'a AuditRecord>,
+        }
+        let (status, reason, audit) = match self {
+            Event::Delivered { status, .. } => (Some(*status), None, None),
+            Event::AcceptedPending { .. } => (Some(202), None, None),
+            Event::DeadLettered { status, reason, .. } => (*status, Some(reason.as_str()), None),
+            Event::Audit(a) => (a.status, None, Some(a)),
         };
-        EventWire {
-            event,
-            id,
-            idempotency_key,
+        Wire {
+            event: self.kind(),
+            id: self.id(),
+            idempotency_key: self.idempotency_key(),
             status,
             reason,
             audit,
         }
+        .serialize(s)
     }
 }
 

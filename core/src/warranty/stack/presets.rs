@@ -46,7 +46,7 @@ pub struct Day(pub NaiveDate);
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         fn day(s: &str) -> Result<Day, String> {
-            crate::claims::parse_date(s)
+            crate::time::parse_date(s)
                 .map(Day)
                 .ok_or_else(|| format!("`{s}` is not a calendar date YYYY-MM-DD"))
         }
