@@ -239,4 +239,26 @@ mod build_tests {
         assert!(msg.contains("stack_coverage"));
         assert_eq!(msg.contains("outbox_create"), cfg!(feature = "sync"));
     }
+
+    #[test]
+    fn call_to_says_whether_the_answer_is_ok() {
+        let mut e = Engine::new();
+        let mut out = Vec::new();
+        assert!(e.call_to(r#"{"op":"version"}"#, &mut out));
+        assert!(!e.call_to(r#"{"op":"nope"}"#, &mut out));
+        assert!(!e.call_bytes_to(b"\xff", &mut out));
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(r#"{"ok":true"#), "{text}");
+        assert_eq!(text.matches(r#"{"ok":false"#).count(), 2, "{text}");
+    }
+
+    #[test]
+    fn the_panic_answer_is_an_internal_error() {
+        let v: serde_json::Value = serde_json::from_str(&panic_response()).unwrap();
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["error"]["code"], ErrorCode::Internal.as_str());
+        assert_eq!(v["error"]["code"], "INTERNAL");
+        assert_eq!(v["error"]["path"], "");
+        assert_eq!(v["error"]["message"], PANIC_MESSAGE);
+    }
 }

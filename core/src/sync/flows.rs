@@ -406,6 +406,22 @@ mod tests {
         let (again, _) = claim_changed(&mut o, &claim, &change, &cfg, at).unwrap();
         assert_eq!(again, vec![1, 2]);
         assert_eq!(o.len(), 2);
+
+        // A change that is not transition_claim's answer for this claim enqueues nothing.
+        let mut fresh = Outbox::new("other", 1, OutboxConfig::default());
+        let mut edited = change.clone();
+        edited.audit.reason = "edited".into();
+        let e = claim_changed(&mut fresh, &claim, &edited, &cfg, at).unwrap_err();
+        assert_eq!(e.path, "transition.audit.hash");
+        let mut moved = change.clone();
+        moved.state.status = Status::Approved;
+        let e = claim_changed(&mut fresh, &claim, &moved, &cfg, at).unwrap_err();
+        assert_eq!(e.path, "transition.state.status");
+        let mut other = claim.clone();
+        other.dms_claim_number = "DMS-OTHER".into();
+        let e = claim_changed(&mut fresh, &other, &change, &cfg, at).unwrap_err();
+        assert_eq!(e.path, "transition.audit.claim");
+        assert!(fresh.is_empty());
     }
 }
 
