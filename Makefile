@@ -25,7 +25,7 @@ WASM_OPT_FEATURES := --enable-reference-types --enable-multivalue --enable-bulk-
   --enable-mutable-globals --enable-nontrapping-float-to-int
 SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 
-.PHONY: all help check demo test build tools fmt-check clippy deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
+.PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
 
@@ -68,6 +68,11 @@ clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 	@# The rules-only build (the `warranty` npm module's core) is linted too.
 	$(CARGO) clippy -p warranty-core -p warranty-wasm --no-default-features --lib --tests -- -D warnings
+
+## Rewrites tests/golden/answers.ndjson, every vector's and scenario step's exact answer
+## (core/tests/vectors.rs compares them byte for byte), after an intended change.
+golden:
+	WARRANTY_BLESS=1 $(CARGO) test -p warranty-core --test vectors every_answer_is_byte_for_byte
 
 ## cargo-deny (deny.toml): every crate's license is an allowed one, no crate twice in two
 ## versions (unless listed with its reason), only crates.io as a source.

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use warranty_core::protocol::conformance::Case;
+use warranty_core::Engine;
 
 fn files(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(dir);
@@ -67,4 +68,53 @@ fn a_response_that_does_not_conform_is_reported_at_its_step() {
     assert_eq!(fail.step, 1);
     assert!(fail.response.contains("UNKNOWN_OP"), "{}", fail.response);
     assert!(!fail.mismatches.is_empty());
+}
+
+/// Every answer's exact bytes, one line per request: `{"file", "step", "response"}`. The
+/// vectors check a subset of each answer; this pins the rest (key order, every message).
+/// `make golden` rewrites it after an intended change.
+const GOLDEN: &str = "tests/golden/answers.ndjson";
+
+#[test]
+fn every_answer_is_byte_for_byte_the_golden_one() {
+    let mut lines = Vec::new();
+    for dir in ["tests/vectors", "tests/scenarios"] {
+        for f in files(dir) {
+            let case = Case::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+            let mut engine = Engine::new();
+            for (step, (request, _)) in case.steps.iter().enumerate() {
+                let line = serde_json::json!({
+                    "file": format!("{dir}/{}", f.file_name().unwrap().to_string_lossy()),
+                    "step": step,
+                    "response": engine.call(request),
+                });
+                lines.push(line.to_string());
+            }
+        }
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(GOLDEN);
+    if std::env::var_os("WARRANTY_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        return;
+    }
+    let golden = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (make golden writes it)", path.display()));
+    let golden: Vec<&str> = golden.lines().collect();
+    let differ: Vec<String> = lines
+        .iter()
+        .zip(&golden)
+        .filter(|(a, b)| a != b)
+        .take(5)
+        .map(|(a, b)| format!("now:    {a}\ngolden: {b}"))
+        .collect();
+    assert!(
+        differ.is_empty() && lines.len() == golden.len(),
+        "{} answers, {} golden; first differences (make golden after an intended change):\n{}",
+        lines.len(),
+        golden.len(),
+        differ.join("\n")
+    );
 }

@@ -261,4 +261,31 @@ mod build_tests {
         assert_eq!(v["error"]["path"], "");
         assert_eq!(v["error"]["message"], PANIC_MESSAGE);
     }
+
+    #[cfg(feature = "sync")]
+    #[test]
+    fn claim_changed_judges_the_transition_before_the_outbox() {
+        let example: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../examples/claims/validate-tractor.json"
+        ))
+        .unwrap();
+        let claim = &example["claim"];
+        let number = claim["dms_claim_number"].clone();
+        let t: serde_json::Value = serde_json::from_str(&call(
+            &serde_json::json!({"op": "transition_claim",
+                "state": {"claim": number, "status": "draft"}, "action": "submit",
+                "actor": {"id": "u-1", "role": "sales_staff"}, "at": "2026-11-20T16:05:00+01:00"})
+            .to_string(),
+        ))
+        .unwrap();
+        let mut transition = t["result"].clone();
+        transition["audit"]["reason"] = "edited".into();
+        let v: serde_json::Value = serde_json::from_str(&call(
+            &serde_json::json!({"op": "claim_changed", "outbox": "none", "claim": claim,
+                "transition": transition, "now": "2026-11-20T16:05:00+01:00"})
+            .to_string(),
+        ))
+        .unwrap();
+        assert_eq!(v["error"]["path"], "transition.audit.hash", "{v}");
+    }
 }

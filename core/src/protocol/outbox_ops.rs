@@ -244,26 +244,24 @@ fn no_outbox(name: &str) -> Error {
 }
 
 #[derive(Serialize)]
+/// Fields in alphabetical order: the answer's bytes are those of the JSON object it was.
 pub(super) struct Pruned {
+    messages: usize,
     pruned: Vec<u64>,
-    messages: usize,
 }
 
 #[derive(Serialize)]
+/// Fields in alphabetical order: the answer's bytes are those of the JSON object it was.
 pub(super) struct Dropped {
-    outbox: String,
     messages: usize,
-}
-
-#[derive(Serialize)]
-pub(super) struct Signed {
-    headers: webhook::SignedHeaders,
+    outbox: String,
 }
 
 /// `webhook_sign`: the Standard Webhooks headers for a body.
-pub(super) fn webhook_sign(r: SignReq) -> Result<Signed> {
+pub(super) fn webhook_sign(r: SignReq) -> Result<serde_json::Value> {
     let headers = webhook::sign(&r.secret, &r.id, r.timestamp, &r.body)?;
-    Ok(Signed { headers })
+    // Through a JSON value, whose keys are in alphabetical order (the answer's bytes).
+    Ok(serde_json::json!({ "headers": headers }))
 }
 
 /// `webhook_verify`: whether a received webhook is genuine and fresh.
@@ -466,6 +464,8 @@ impl Engine {
     }
 
     pub(super) fn claim_changed(&mut self, r: ClaimChangedReq) -> Result<Notified> {
+        // The transition is judged before the outbox is looked up (the protocol's order).
+        flows::check_transition(&r.claim, &r.transition)?;
         let o = self.outbox_mut(&r.outbox)?;
         let (enqueued, parts) = flows::claim_changed(o, &r.claim, &r.transition, &r.config, r.now)?;
         let persist = o.combine(parts);

@@ -190,8 +190,9 @@ pub fn activate_sale(
     Ok((out, persists))
 }
 
-/// Refuses a transition that is not `transition_claim`'s answer for `claim`.
-fn check_transition(claim: &Claim, change: &Transitioned) -> Result<()> {
+/// Refuses a transition that is not `transition_claim`'s answer for `claim` (what
+/// [`claim_changed`] checks first; a host may check before it looks up the outbox).
+pub fn check_transition(claim: &Claim, change: &Transitioned) -> Result<()> {
     let a = &change.audit;
     if a.hash != a.compute_hash() {
         return Err(Error::invalid(

@@ -16,7 +16,8 @@ use crate::warranty::policy::{Dec, Policy, State};
 /// One installed item a host asks CRM.COM's coverage question about (the
 /// `crm_installed_item_coverage` operation's `items[]`).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+// The name serde's messages use ("expected struct CrmItem"), as before the type moved here.
+#[serde(deny_unknown_fields, rename = "CrmItem", expecting = "struct CrmItem")]
 pub struct InstalledItem {
     /// The host's installed-item object, passed through to the response.
     pub installed_item: Value,
