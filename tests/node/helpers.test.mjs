@@ -327,6 +327,37 @@ test('every operation has a helper, in each module (one-shot or an Engine method
   }
 });
 
+// The names a declaration file gives: its exported functions, and the methods of its
+// `Engine` class (`name(` or `name<T>(`, at the start of a member line).
+const declared = (file) => {
+  const text = readFileSync(new URL(`../../wasm/js/${file}`, import.meta.url), 'utf8');
+  const functions = [...text.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]);
+  const engine = text.slice(text.indexOf('export class Engine'));
+  const body = engine.slice(0, engine.indexOf('\n}'));
+  const methods = [...body.matchAll(/^ {2}(\w+)(?:<[^>]*>)?\(/gm)].map((m) => m[1]).filter((n) => n !== 'constructor');
+  return { functions: new Set(functions), methods: new Set(methods) };
+};
+
+test('the declarations name exactly the helpers each module has', () => {
+  const index = declared('index.d.ts');
+  const sync = declared('sync.d.ts');
+  const modules = [
+    [rules, index.functions, index.methods],
+    // warranty/sync re-exports the rules' declarations; its Engine extends the rules' Engine.
+    [w, new Set([...index.functions, ...sync.functions]), new Set([...index.methods, ...sync.methods])],
+  ];
+  for (const [m, functions, methods] of modules) {
+    const runtime = Object.keys(m).filter((k) => typeof m[k] === 'function' && k !== 'Engine' && k !== 'WarrantyError');
+    assert.deepEqual(runtime.filter((k) => !functions.has(k)), [], 'helpers without a declaration');
+    assert.deepEqual([...functions].filter((k) => typeof m[k] !== 'function'), [], 'declarations without a helper');
+    const protos = [];
+    for (let p = m.Engine.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) protos.push(p);
+    const own = new Set(protos.flatMap((p) => Object.getOwnPropertyNames(p)).filter((k) => k !== 'constructor'));
+    assert.deepEqual([...own].filter((k) => !methods.has(k)), [], 'Engine methods without a declaration');
+    assert.deepEqual([...methods].filter((k) => !own.has(k)), [], 'declared Engine methods it lacks');
+  }
+});
+
 test('the rules module has the rules only; warranty/sync has them too, with the same answers', () => {
   const ops = operations(rules);
   assert.ok(!ops.includes('outbox_create') && !ops.includes('webhook_sign') && !ops.includes('import_crm_com'));
