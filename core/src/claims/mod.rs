@@ -24,7 +24,6 @@ mod validate;
 
 pub use model::*;
 pub use validate::{
-    minor_units, parse_date, validate_claim, ClaimContext, CurrencyTotal, EzLaborRule, Finding,
-    FindingCode, KnownClaim, PipPart, RuleCode, Rules, Severity, ValidationOutcome,
-    ValidationReport,
+    minor_units, validate_claim, ClaimContext, CurrencyTotal, EzLaborRule, Finding, FindingCode,
+    KnownClaim, PipPart, RuleCode, Rules, Severity, ValidationOutcome, ValidationReport,
 };

@@ -1,5 +1,6 @@
-//! Sync without I/O (DESIGN §9, `docs/sync.md`): the outbox state machine, signed webhooks,
-//! the partner adapters and the API audit records. The dispatcher's `outbox_*`, `webhook_*`,
+//! Sync without I/O (DESIGN §9, `docs/sync.md`): the outbox state machine (with the API audit
+//! records), signed webhooks, and the flows that build on the partner adapters
+//! (`crate::partners`). The dispatcher's `outbox_*`, `webhook_*`,
 //! `activate_sale` and `claim_changed` operations make them reachable from C, WASM and the
 //! CLI (`docs/protocol.md`).
 

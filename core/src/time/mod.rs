@@ -387,6 +387,21 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2024-02-29").is_some());
+        for bad in [
+            "2023-02-29",
+            "2024-2-29",
+            "2024-02-29T00:00",
+            " 2024-02-29",
+            "20240229",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
     fn i(s: &str) -> Instant {
         Instant::parse(s).unwrap()
     }

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::*;
 use crate::error::Result;
-pub use crate::time::parse_date;
+use crate::time::parse_date;
 use crate::time::{Calendar, Instant};
 use crate::warranty::coverage::{Code, CoverageDecision, CoverageQuery};
 use crate::warranty::policy::Dec;
@@ -451,21 +451,6 @@ pub fn validate_claim(claim: &Claim, cx: &ClaimContext<'_>) -> Result<Validation
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_strict() {
-        assert!(parse_date("2024-02-29").is_some());
-        for bad in [
-            "2023-02-29",
-            "2024-2-29",
-            "2024-02-29T00:00",
-            " 2024-02-29",
-            "20240229",
-            "",
-        ] {
-            assert!(parse_date(bad).is_none(), "{bad}");
-        }
-    }
 
     #[test]
     fn minor_units_come_from_iso_4217() {
