@@ -11,7 +11,7 @@ OUT=target/hostile
 mkdir -p "$OUT"
 cargo build --quiet --release --workspace
 cargo build --quiet --release -p warranty-benches --example gen_hostile
-target/release/examples/gen_hostile tests/vectors "$N" > "$OUT/requests.ndjson"
+target/release/examples/gen_hostile tests/vectors:tests/scenarios "$N" > "$OUT/requests.ndjson"
 echo "hostile: $N requests, $(( $(wc -c < "$OUT/requests.ndjson") / 1048576 )) MiB"
 secs() { python3 -c 'import time; print(f"{time.monotonic():.3f}")'; }
 

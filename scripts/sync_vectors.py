@@ -406,11 +406,12 @@ def add(vec, ok, err, scenario):
         err("INVALID_INPUT", f"body.{R}.ToutDefect.Item[1].Code"))
     vec("cnh_defect_failure_answer_not_the_answer",
         {"op": "cnh_defect_failure_answer", "body": json.dumps({"message": "E"})}, err("INVALID_INPUT", "body"))
-    # A repeated key is refused, as in the Create Claim answer (which table would be meant?).
+    # A repeated key is refused, as in the Create Claim answer (which table would be meant?),
+    # at the repeated key.
     vec("cnh_defect_failure_answer_repeated_key",
         {"op": "cnh_defect_failure_answer",
          "body": '{"%s": {"ToutFailure": {"Item": {"Code": "A"}}, "ToutFailure": {"Item": {"Code": "B"}}}}' % R},
-        err("INVALID_INPUT", "body"))
+        err("INVALID_INPUT", f"body.{R}.ToutFailure"))
     vec("cnh_defect_failure_answer_not_json", {"op": "cnh_defect_failure_answer", "body": "<html>"}, err("INVALID_INPUT", "body"))
     vec("cnh_defect_failure_answer_table_not_an_object",
         {"op": "cnh_defect_failure_answer", "body": json.dumps({R: {"ToutFailure": [1]}})},

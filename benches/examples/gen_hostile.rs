@@ -2,11 +2,19 @@
 //! (`scripts/hostile-run.sh`, docs/fuzzing.md): every vector's request mutated
 //! structurally (a node replaced by another type, a key dropped or added, an object turned
 //! into an array, a key repeated, deep nesting, huge numbers, odd text) and byte by byte
-//! (characters flipped, inserted, deleted; truncation). Lines are valid UTF-8 without NUL or
+//! (characters flipped, inserted, deleted; truncation); one request in three instead keeps
+//! its shape and gets extreme values (`warranty_core::fuzz_hooks::extreme`: decimals at
+//! ±(2⁹⁶−1) and 28 places, years 1 and 9999, offsets ±23:59, arrays of up to 1,000
+//! elements). The operation is drawn first, uniformly over every operation of the table,
+//! then one of its vectors: every operation gets its share (and one without a vector stops
+//! the generator). Lines are valid UTF-8 without NUL or
 //! newline, so the same bytes can be sent through the CLI, `wty_call_batch` and the WASM
 //! module's `callBatch`. Deterministic: the same N and seed give the same file.
 //!
-//! usage: gen_hostile VECTOR_DIR N [SEED] > hostile.ndjson
+//! usage: gen_hostile VECTOR_DIR[:SCENARIO_DIR…] N [SEED] > hostile.ndjson
+//!
+//! Scenarios give each of their steps' requests (stateful operations such as `claim_changed`
+//! have their vectors there).
 
 #![allow(
     clippy::indexing_slicing,
@@ -155,34 +163,57 @@ fn main() -> std::io::Result<()> {
         .get(3)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x9e37_79b9_7f4a_7c15u64);
-    let mut requests = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut by_op: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+    let mut paths = Vec::new();
+    for d in dir.split(':') {
+        for e in std::fs::read_dir(d)? {
+            paths.push(e?.path());
+        }
+    }
     paths.sort();
     for p in paths {
         let text = std::fs::read_to_string(&p)?;
-        if let Ok(v) = serde_json::from_str::<Value>(&text) {
-            if v["request"].is_object() {
-                requests.push(v["request"].clone());
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let steps = match v["steps"].as_array() {
+            Some(steps) => steps.iter().map(|s| s["request"].clone()).collect(),
+            None => vec![v["request"].clone()],
+        };
+        for r in steps {
+            if let Some(op) = r["op"].as_str() {
+                by_op.entry(op.to_string()).or_default().push(r.clone());
             }
         }
     }
-    if requests.is_empty() {
-        eprintln!("gen_hostile: no vectors in {dir}");
+    let missing: Vec<&str> = warranty_core::protocol::OPERATIONS
+        .iter()
+        .copied()
+        .filter(|op| !by_op.contains_key(*op))
+        .collect();
+    if !missing.is_empty() {
+        eprintln!("gen_hostile: no vector in {dir} for {}", missing.join(", "));
         std::process::exit(2);
     }
+    // Operations the table does not name (a vector for an unknown op) stay in the draw.
+    let requests: Vec<Vec<Value>> = by_op.into_values().collect();
     let mut rng = Rng(seed | 1);
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
     for _ in 0..n {
-        let mut req = requests[rng.below(requests.len())].clone();
-        for _ in 0..1 + rng.below(3) {
-            let mut k = rng.below(count(&req));
-            mutate(&mut req, &mut k, &mut rng);
+        let of_op = &requests[rng.below(requests.len())];
+        let mut req = of_op[rng.below(of_op.len())].clone();
+        let extreme = rng.below(3) == 0;
+        if extreme {
+            warranty_core::fuzz_hooks::extreme(&mut req, &mut |n| rng.below(n), 1_000);
+        } else {
+            for _ in 0..1 + rng.below(3) {
+                let mut k = rng.below(count(&req));
+                mutate(&mut req, &mut k, &mut rng);
+            }
         }
         let mut line = req.to_string();
-        match rng.below(6) {
+        match if extreme { 5 } else { rng.below(6) } {
             0 => line = byte_mutate(&line, &mut rng),
             1 => {
                 // Repeat the first key: `{"op":"x",...` → `{"op":"x","op":"x",...`.

@@ -158,6 +158,18 @@ fn vector_files(arg: &str, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Runs `f`, turning a panic into `Err(its message)`: a vector that panics the library is a
+/// failed vector, and the run goes on with the next one.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
+}
+
 fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
     if args.is_empty() {
         return Err(Failure::Usage(
@@ -180,9 +192,13 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
                 continue;
             }
         };
-        match case.run() {
-            Ok(()) => passed += 1,
-            Err(fail) => {
+        match guarded(|| case.run()) {
+            Ok(Ok(())) => passed += 1,
+            Err(why) => {
+                failed += 1;
+                println!("FAIL {} ({}): panicked: {why}", case.name, f.display());
+            }
+            Ok(Err(fail)) => {
                 failed += 1;
                 if case.steps.len() > 1 {
                     println!(
@@ -203,4 +219,20 @@ fn cmd_conformance(args: &[String]) -> Result<u8, Failure> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 && passed > 0 { 0 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn a_panic_is_a_failure_with_its_message_and_the_run_goes_on() {
+        #[allow(clippy::panic, reason = "the panic under test")]
+        let boom = guarded(|| -> u8 { panic!("Addition overflowed") });
+        assert_eq!(boom, Err("Addition overflowed".to_string()));
+        #[allow(clippy::panic, reason = "the panic under test")]
+        let formatted = guarded(|| -> u8 { panic!("{} overflowed", "Addition") });
+        assert_eq!(formatted, Err("Addition overflowed".to_string()));
+        assert_eq!(guarded(|| 7), Ok(7));
+    }
 }

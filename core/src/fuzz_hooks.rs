@@ -28,8 +28,134 @@ fn check_envelope(answer: &str) {
     }
 }
 
+/// Decimal texts at and just past the edges of `rust_decimal` (±(2⁹⁶−1), 28 places).
+pub const EXTREME_DECIMALS: &[&str] = &[
+    "79228162514264337593543950335",
+    "-79228162514264337593543950335",
+    "79228162514264337593543950336",
+    "7922816251426433759354395033.5",
+    "0.0000000000000000000000000001",
+    "0.00000000000000000000000000001",
+    "-0.0000000000000000000000000001",
+    "1e28",
+    "99999999999999999999999999999999999999",
+    "0",
+    "-0",
+    "4294967295",
+    "18446744073709551615",
+];
+
+/// JSON numbers at the edges of every numeric type the library reads.
+pub const EXTREME_NUMBERS: &[&str] = &[
+    "79228162514264337593543950335",
+    "-79228162514264337593543950335",
+    "79228162514264337593543950336",
+    "0.0000000000000000000000000001",
+    "1e28",
+    "1e-400",
+    "1e400",
+    "4294967295",
+    "4294967296",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "1.7976931348623157e308",
+    "-0",
+];
+
+/// Dates and instants at the calendar's edges (years 1 and 9999, offsets ±23:59).
+pub const EXTREME_DATES: &[&str] = &["0001-01-01", "9999-12-31", "0000-12-31", "10000-01-01"];
+/// Instants at the calendar's edges.
+pub const EXTREME_INSTANTS: &[&str] = &[
+    "0001-01-01T00:00:00+23:59",
+    "0001-01-01T00:00:00-23:59",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-23:59",
+    "9999-12-31T23:59:59+23:59",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59+14:00[Pacific/Kiritimati]",
+    "0001-01-01T00:00:00+00:00[America/St_Johns]",
+];
+
+/// Structure-aware hostile values: walks `v` and replaces leaves with extreme ones of the
+/// same shape (a decimal string by an extreme decimal string, a date by an extreme date, an
+/// instant by an extreme instant, a number by an extreme number) and, in one request of
+/// eight, grows one array by repeating its elements (to 4–64 elements, or `max_array` once
+/// in sixteen), so that the request still reads and its values reach the arithmetic (a sum
+/// of many extreme amounts). `pick(n)` draws a choice below `n` (the caller's PRNG or the
+/// fuzzer's bytes). Used by the hostile-input generator and the `dispatch` fuzz target.
+pub fn extreme(v: &mut serde_json::Value, pick: &mut dyn FnMut(usize) -> usize, max_array: usize) {
+    let mut grow = pick(8) == 0;
+    extreme_in(v, pick, max_array, &mut grow);
+}
+
+fn extreme_in(
+    v: &mut serde_json::Value,
+    pick: &mut dyn FnMut(usize) -> usize,
+    max_array: usize,
+    grow: &mut bool,
+) {
+    use serde_json::Value;
+    fn choose(list: &[&str], pick: &mut dyn FnMut(usize) -> usize) -> String {
+        list.get(pick(list.len()))
+            .copied()
+            .unwrap_or_default()
+            .to_string()
+    }
+    let decimal = |s: &str| {
+        let t = s.strip_prefix('-').unwrap_or(s);
+        !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.bytes().any(|b| b.is_ascii_digit())
+    };
+    let dated = |s: &str| {
+        s.len() >= 10
+            && s.as_bytes().get(4) == Some(&b'-')
+            && s.bytes().take(4).all(|b| b.is_ascii_digit())
+    };
+    match v {
+        Value::Object(m) => m
+            .values_mut()
+            .for_each(|c| extreme_in(c, pick, max_array, grow)),
+        Value::Array(a) => {
+            a.iter_mut()
+                .for_each(|c| extreme_in(c, pick, max_array, grow));
+            if *grow && !a.is_empty() && pick(2) == 0 {
+                *grow = false;
+                let want = match pick(16) {
+                    0 => max_array,
+                    k => (4usize << k.rem_euclid(5)).min(max_array),
+                };
+                let mut i = 0;
+                while a.len() < want {
+                    let c = a.get(i).cloned().unwrap_or(Value::Null);
+                    a.push(c);
+                    i = i.saturating_add(1);
+                }
+            }
+        }
+        Value::String(s) if pick(3) == 0 => {
+            if decimal(s) {
+                *s = choose(EXTREME_DECIMALS, pick);
+            } else if dated(s) && s.len() == 10 {
+                *s = choose(EXTREME_DATES, pick);
+            } else if dated(s) {
+                *s = choose(EXTREME_INSTANTS, pick);
+            }
+        }
+        Value::Number(_) if pick(3) == 0 => {
+            if let Ok(n) = choose(EXTREME_NUMBERS, pick).parse::<serde_json::Number>() {
+                *v = Value::Number(n);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The dispatcher: one request on a fresh engine (twice: same bytes, same answer), then the
-/// bytes as an NDJSON stream through one engine.
+/// bytes as an NDJSON stream through one engine, then (when the bytes are a JSON request)
+/// the same request with extreme values ([`extreme`], choices drawn from a hash of the bytes).
 pub fn dispatch(data: &[u8]) {
     let a = crate::call_bytes(data);
     check_envelope(&a);
@@ -44,6 +170,23 @@ pub fn dispatch(data: &[u8]) {
         panic!("{answered} requests answered in {} lines", lines.len());
     }
     lines.into_iter().for_each(check_envelope);
+    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(data) {
+        // FNV-1a of the bytes seeds an xorshift: the same bytes, the same extreme request.
+        let mut state = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        }) | 1;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state)
+                .unwrap_or(0)
+                .checked_rem(n)
+                .unwrap_or(0)
+        };
+        extreme(&mut v, &mut pick, 2_000);
+        check_envelope(&crate::call(&v.to_string()));
+    }
 }
 
 /// The partner answer readers: CNH Create Claim, Defect/Failure lookup, attachment upload,

@@ -28,12 +28,17 @@
 //!     "duration":{"value":1,"unit":"months"}}"#);
 //! assert!(response.starts_with(r#"{"ok":true,"result":{"start":"2024-01-31T10:00:00+01:00","end":"2024-02-29T10:00:00+01:00","days":29"#));
 //! ```
+// No arithmetic that can overflow, wrap or divide by zero: money, dates and counts derived
+// from input use checked (or, for counts of what is in memory, saturating) operations, and
+// each exception says why it is safe (as Cedar does).
+#![deny(clippy::arithmetic_side_effects)]
 #![cfg_attr(
     test,
     allow(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
         reason = "unit tests: a failed unwrap or index is the test failing"
     )
 )]
@@ -45,6 +50,8 @@ pub mod error;
 #[cfg(feature = "sync")]
 #[doc(hidden)]
 pub mod fuzz_hooks;
+pub(crate) mod jsonpath;
+mod num;
 #[cfg(feature = "sync")]
 pub mod partners;
 pub mod protocol;

@@ -11,7 +11,7 @@
 //!   at the second key). Structs already refuse a repeated field (`duplicate field `k``).
 //!
 //! Everything else is passed through unchanged, so error messages and positions stay those
-//! of serde_json and paths come from positions as before (`crate::protocol::jsonpath`). The wrapper
+//! of serde_json and paths come from positions as before (`crate::jsonpath`). The wrapper
 //! recurses through every nested value, map, sequence and enum.
 
 use std::collections::BTreeSet;
@@ -36,6 +36,36 @@ pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> serde_json::Res
     let v = deserialize(&mut de)?;
     de.end()?;
     Ok(v)
+}
+
+/// Reads a JSON document held in a request field (`at`, e.g. `body`: a partner's answer)
+/// with the strict rules. Not JSON is `INVALID_INPUT` at `at`, with `what` naming what was
+/// expected; a data error (a repeated key, a wrong type) is placed at its path inside the
+/// document, below `at` (`body.Items[1].code`: the repeated key itself).
+#[cfg(feature = "sync")]
+pub(crate) fn from_field<T: de::DeserializeOwned>(
+    text: &str,
+    at: &str,
+    what: &str,
+) -> crate::error::Result<T> {
+    from_str(text).map_err(|e| {
+        // A syntax error keeps serde_json's line and column: the document is the field's.
+        if !e.is_data() {
+            return crate::error::Error::invalid(at, format!("{what}: {e}"));
+        }
+        let end = crate::jsonpath::offset_of(text, e.line(), e.column());
+        let msg = e.to_string();
+        let msg = msg
+            .rfind(" at line ")
+            .and_then(|i| msg.get(..i))
+            .unwrap_or(&msg)
+            .to_string();
+        let msg = crate::jsonpath::name_the_number(text, end, msg);
+        crate::error::Error::invalid(
+            crate::error::join_path(at, &crate::jsonpath::path_at(text, end, false)),
+            format!("{what}: {msg}"),
+        )
+    })
 }
 
 /// A deserializer that applies the strict rules to everything read through it.

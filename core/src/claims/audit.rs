@@ -236,7 +236,18 @@ pub fn verify_audit_keyed(entries: &[StoredEntry], keys: &[AuditKey]) -> AuditVe
         let entry: AuditEntry = match stored {
             StoredEntry::Value(v) => match AuditEntry::deserialize(v) {
                 Ok(e) => e,
-                Err(e) => return broken(format!("not an audit entry: {e}")),
+                // Numbers are kept as text: name the number serde no longer names.
+                Err(e) => {
+                    let msg = match v {
+                        serde_json::Value::Number(n) => e.to_string().replacen(
+                            "invalid type: number",
+                            &format!("invalid type: number `{n}`"),
+                            1,
+                        ),
+                        _ => e.to_string(),
+                    };
+                    return broken(format!("not an audit entry: {msg}"));
+                }
             },
             StoredEntry::Line(line) => match serde_json::from_str::<AuditEntry>(line) {
                 Ok(e) if e.canonical() == *line => e,

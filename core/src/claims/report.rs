@@ -96,6 +96,11 @@ pub struct ClaimsReport {
     pub totals: Vec<MoneyTotal>,
 }
 
+/// One more in a count (a count of claims cannot reach `usize::MAX`; saturating all the same).
+fn bump(n: &mut usize) {
+    *n = n.saturating_add(1);
+}
+
 /// Builds the report. Errors (`INVALID_INPUT`) name the claim field at fault: an unknown
 /// currency, an amount without a currency, an approval before the submission, a sum too large.
 pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
@@ -107,23 +112,25 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
     let mut open = 0;
     for (i, c) in claims.iter().enumerate() {
         let at = |f: &str| format!("claims[{i}].{f}");
-        *by_status.entry(c.status.as_str()).or_default() += 1;
+        bump(by_status.entry(c.status.as_str()).or_default());
         if !matches!(
             c.status,
             Status::Rejected | Status::Closed | Status::Cancelled
         ) {
-            open += 1;
+            bump(&mut open);
         }
         let v = c
             .validation
             .map_or("unvalidated", ValidationOutcome::as_str);
-        *by_validation.entry(v).or_default() += 1;
+        bump(by_validation.entry(v).or_default());
         let reason = c.reason.clone().filter(|r| !r.trim().is_empty());
-        *by_reason
-            .entry(reason.unwrap_or_else(|| "none".into()))
-            .or_default() += 1;
+        bump(
+            by_reason
+                .entry(reason.unwrap_or_else(|| "none".into()))
+                .or_default(),
+        );
         if let (Some(s), Some(a)) = (c.submitted_at, c.approved_at) {
-            let secs = (a.0 - s.0).num_seconds();
+            let secs = a.0.signed_duration_since(s.0).num_seconds();
             if secs < 0 {
                 return Err(Error::invalid(
                     at("approved_at"),
@@ -145,7 +152,7 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
             let slot = money
                 .entry(cur.clone())
                 .or_insert((0, Decimal::ZERO, Decimal::ZERO));
-            slot.0 += 1;
+            bump(&mut slot.0);
             let add = |x: Decimal, d: Option<Dec>, f: &str| -> Result<Decimal> {
                 x.checked_add(d.map_or(Decimal::ZERO, |d| d.0))
                     .ok_or_else(|| Error::invalid(at(f), "the total is too large"))
@@ -159,15 +166,41 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
     let median = match n {
         0 => None,
         _ if n % 2 == 1 => leads.get(n / 2).copied(),
-        _ => match (leads.get(n / 2 - 1), leads.get(n / 2)) {
-            (Some(a), Some(b)) => Some(((i128::from(*a) + i128::from(*b)) / 2) as i64),
+        // Two i64 fit an i128 sum, and their halved sum fits an i64 again.
+        _ => match (leads.get((n / 2).saturating_sub(1)), leads.get(n / 2)) {
+            (Some(a), Some(b)) => i128::from(*a)
+                .checked_add(i128::from(*b))
+                .and_then(|s| i64::try_from(s.div_euclid(2)).ok()),
             _ => None,
         },
     };
-    let mean = (n > 0).then(|| {
-        let sum: i128 = leads.iter().map(|x| i128::from(*x)).sum();
-        (sum / n as i128) as i64
-    });
+    // At most usize::MAX values of at most i64::MAX each: far inside i128.
+    let mean = leads
+        .iter()
+        .try_fold(0i128, |sum, x| sum.checked_add(i128::from(*x)))
+        .zip(i128::try_from(n).ok().filter(|n| *n > 0))
+        .and_then(|(sum, n)| sum.checked_div(n))
+        .and_then(|m| i64::try_from(m).ok());
+    let totals = money
+        .into_iter()
+        .map(|(currency, (claims, claimed, reimbursed))| {
+            // Both are sums of non-negative amounts, so the difference is in range; checked
+            // all the same.
+            let unrecovered = claimed.checked_sub(reimbursed).ok_or_else(|| {
+                Error::invalid(
+                    "claims",
+                    format!("the {currency} difference is out of range"),
+                )
+            })?;
+            Ok(MoneyTotal {
+                currency,
+                claims,
+                claimed: claimed.to_string(),
+                reimbursed: reimbursed.to_string(),
+                unrecovered: unrecovered.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(ClaimsReport {
         claims: claims.len(),
         open,
@@ -181,15 +214,6 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
             mean_seconds: mean,
             max_seconds: leads.last().copied(),
         },
-        totals: money
-            .into_iter()
-            .map(|(currency, (claims, claimed, reimbursed))| MoneyTotal {
-                currency,
-                claims,
-                claimed: claimed.to_string(),
-                reimbursed: reimbursed.to_string(),
-                unrecovered: (claimed - reimbursed).to_string(),
-            })
-            .collect(),
+        totals,
     })
 }

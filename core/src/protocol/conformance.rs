@@ -134,7 +134,7 @@ pub struct Step {
 
 /// Compares `actual` with `expected` as a subset: every key of an expected object is present
 /// with a matching value, arrays have the same length and match element by element, scalars
-/// are equal. Returns one line per mismatch (empty when it conforms).
+/// are equal (numbers by value). Returns one line per mismatch (empty when it conforms).
 pub fn mismatches(expected: &Value, actual: &Value) -> Vec<String> {
     let mut out = Vec::new();
     walk(expected, actual, "", &mut out);
@@ -166,6 +166,20 @@ fn walk(e: &Value, a: &Value, path: &str, out: &mut Vec<String>) {
                 }
             }
         }
+        // Numbers are equal by value (`499.0` is `499`), exactly where both are decimals.
+        (Value::Number(x), Value::Number(y)) => {
+            let (xs, ys) = (x.to_string(), y.to_string());
+            let equal = match (
+                crate::num::exact_decimal(&xs),
+                crate::num::exact_decimal(&ys),
+            ) {
+                (Some(p), Some(q)) => p == q,
+                _ => xs == ys || (x.as_f64().is_some() && x.as_f64() == y.as_f64()),
+            };
+            if !equal {
+                out.push(format!("{at}: expected {e}, got {a}"));
+            }
+        }
         _ => {
             if e != a {
                 out.push(format!("{at}: expected {e}, got {a}"));
@@ -188,5 +202,19 @@ mod tests {
         assert_eq!(mismatches(&json!({"result": {"x": 2}}), &a).len(), 1);
         assert_eq!(mismatches(&json!({"result": {"q": 2}}), &a).len(), 1);
         assert_eq!(mismatches(&json!({"ok": false}), &a).len(), 1);
+    }
+
+    #[test]
+    fn numbers_match_by_value_and_exactly() {
+        let n = |t: &str| serde_json::from_str::<Value>(t).unwrap();
+        assert!(mismatches(&n("499.0"), &n("499")).is_empty());
+        assert!(mismatches(&n("0.0"), &n("0.00")).is_empty());
+        assert!(mismatches(&n("1.5e3"), &n("1500")).is_empty());
+        assert!(mismatches(&n("1e300"), &n("1e300")).is_empty());
+        assert_eq!(
+            mismatches(&n("90071992547409.93"), &n("90071992547409.92")).len(),
+            1
+        );
+        assert_eq!(mismatches(&n("1"), &n("\"1\"")).len(), 1);
     }
 }

@@ -7,14 +7,13 @@
 //! - `ops.rs`: the operation table (names, request types, handlers), from which the
 //!   operation lists and the dispatcher's match are generated;
 //! - `parse.rs`: which operation a request names, its typed body, errors placed at their
-//!   path (`jsonpath.rs`) and the response envelope; [`crate::strict`]: the JSON reader that
+//!   path ([`crate::jsonpath`]) and the response envelope; [`crate::strict`]: the JSON reader that
 //!   refuses repeated keys;
 //! - `rules_ops.rs`, `stack_ops.rs`, `outbox_ops.rs`, `partner_ops.rs`: the operations'
 //!   request types and handlers, one file per area;
 //! - [`conformance`]: the conformance-vector runner every binding's test suite shares.
 
 pub mod conformance;
-mod jsonpath;
 mod ops;
 #[cfg(feature = "sync")]
 mod outbox_ops;
@@ -151,8 +150,8 @@ impl Engine {
         let (mut answered, mut failed) = (0, 0);
         for line in input.split(|&b| b == b'\n') {
             if let Some(ok) = self.call_line(line, out) {
-                answered += 1;
-                failed += usize::from(!ok);
+                answered = usize::saturating_add(answered, 1);
+                failed = usize::saturating_add(failed, usize::from(!ok));
             }
         }
         (answered, failed)

@@ -230,7 +230,9 @@ pub(super) struct Notified {
 /// `ms` as an instant rounded up to the whole second (instants in responses carry no
 /// fractions): a host that sleeps until it never wakes before the exact `timeout_ms`.
 fn instant_ceil_of_ms(ms: i64) -> Option<Instant> {
-    let secs = ms.div_euclid(1000) + i64::from(ms.rem_euclid(1000) != 0);
+    let secs = ms
+        .div_euclid(1000)
+        .checked_add(i64::from(ms.rem_euclid(1000) != 0))?;
     Instant::from_unix_millis(secs.checked_mul(1000)?)
 }
 

@@ -43,7 +43,7 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
             let name = rest.get(..end).unwrap_or("");
             if !name.contains('\\')
                 && rest
-                    .get(end + 1..)
+                    .get(end.saturating_add(1)..)
                     .is_some_and(|r| r.starts_with([',', '}']))
             {
                 return Ok(name.to_string());
@@ -133,7 +133,7 @@ fn parse_error(request: &str, e: &serde_json::Error) -> Error {
         return not_json(&j);
     }
     let msg = clean(e.to_string());
-    let mut at = crate::protocol::jsonpath::offset_of(request, e.line(), e.column());
+    let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
     // The number-or-text fields (`sync::u64_text`, read with `deserialize_any`) refuse an
     // array or object just after its opening bracket: the value is at fault, not its
     // first element.
@@ -144,10 +144,11 @@ fn parse_error(request: &str, e: &serde_json::Error) -> Error {
     {
         let before = request.get(..at).unwrap_or_default().trim_end();
         if before.ends_with(['[', '{']) {
-            at = before.len() - 1;
+            at = before.len().saturating_sub(1);
         }
     }
-    let path = crate::protocol::jsonpath::path_at(request, at, msg.starts_with("unknown variant"));
+    let msg = crate::jsonpath::name_the_number(request, at, msg);
+    let path = crate::jsonpath::path_at(request, at, msg.starts_with("unknown variant"));
     // serde reports a missing field after its object: name the field itself.
     let path = match missing_field(&msg) {
         Some(f) => crate::error::join_path(&path, f),
@@ -166,12 +167,12 @@ pub(super) fn syntax_error(request: &str, e: &serde_json::Error) -> Error {
     if let Err(j) = serde_json::from_str::<IgnoredAny>(request) {
         return not_json(&j);
     }
-    let mut at = crate::protocol::jsonpath::offset_of(request, e.line(), e.column());
+    let mut at = crate::jsonpath::offset_of(request, e.line(), e.column());
     if request.get(..at).unwrap_or_default().ends_with(['[', '{']) {
-        at -= 1;
+        at = at.saturating_sub(1);
     }
     Error::invalid(
-        crate::protocol::jsonpath::path_at(request, at, false),
+        crate::jsonpath::path_at(request, at, false),
         "invalid type: expected a string naming one of the allowed values",
     )
 }

@@ -34,7 +34,7 @@ fn weekday(name: &str) -> Option<u32> {
 fn month(name: &str) -> Option<u32> {
     let n = name.to_ascii_lowercase();
     let i = MONTHS.iter().position(|m| *m == n)?;
-    u32::try_from(i + 1).ok()
+    u32::try_from(i.checked_add(1)?).ok()
 }
 
 fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
@@ -66,7 +66,12 @@ fn zone(s: &str) -> Option<i64> {
             };
             let hhmm = digits(rest, 4, 4)?;
             let (h, m) = (hhmm / 100, hhmm % 100);
-            (h < 24 && m < 60).then(|| sign * i64::from(h * 3600 + m * 60))
+            if h >= 24 || m >= 60 {
+                return None;
+            }
+            // h < 24 and m < 60: at most 86,340 seconds.
+            let secs = i64::from(h.checked_mul(3600)?.checked_add(m.checked_mul(60)?)?);
+            secs.checked_mul(sign)
         }
     }
 }
@@ -96,9 +101,11 @@ pub fn parse_ms(s: &str, now_ms: i64) -> Option<i64> {
             }
             let yy = i32::try_from(digits(y, 2, 2)?).ok()?;
             let this_year = DateTime::from_timestamp_millis(now_ms)?.year();
-            let mut year = this_year - this_year.rem_euclid(100) + yy;
-            if year > this_year + 50 {
-                year -= 100;
+            let mut year = this_year
+                .checked_sub(this_year.rem_euclid(100))?
+                .checked_add(yy)?;
+            if year > this_year.checked_add(50)? {
+                year = year.checked_sub(100)?;
             }
             let date = NaiveDate::from_ymd_opt(year, month(mon)?, digits(d, 1, 2)?)?;
             (wd, date, time(t)?, zone(z)?)

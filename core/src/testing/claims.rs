@@ -2,6 +2,11 @@
 //! every rule, hostile claims, the required fields a mutation may blank, and random walks
 //! through the lifecycle that produce audit chains.
 
+#![allow(
+    clippy::arithmetic_side_effects,
+    reason = "proptest strategies: arithmetic on values drawn from small bounded ranges"
+)]
+
 use chrono::{Duration as Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;

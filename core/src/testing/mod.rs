@@ -61,6 +61,10 @@ pub fn arb_calendar() -> impl Strategy<Value = Calendar> {
 }
 
 /// A fixed offset between -12:00 and +14:00 in quarter hours.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "at most 56 quarter hours of 900 seconds"
+)]
 pub fn arb_offset() -> impl Strategy<Value = FixedOffset> {
     (-48i32..=56).prop_filter_map("offset", |q| FixedOffset::east_opt(q * 900))
 }
@@ -272,13 +276,17 @@ pub fn check_zero_identity(start: Instant, cal: Calendar) -> Result<(), String> 
 
 /// `months: 12·n` equals `years: n`.
 pub fn check_years_are_12_months(start: Instant, n: u32, cal: Calendar) -> Result<(), String> {
+    // An n whose 12·n or 7·n does not fit a u32 has nothing to compare.
+    let (Some(months), Some(days)) = (n.checked_mul(12), n.checked_mul(7)) else {
+        return Ok(());
+    };
     let y = add_duration(start, Duration::new(n, Unit::Years), cal);
-    let m = add_duration(start, Duration::new(n * 12, Unit::Months), cal);
+    let m = add_duration(start, Duration::new(months, Unit::Months), cal);
     if y != m {
         return err("years != 12 months", (start, n, y, m));
     }
     let w = add_duration(start, Duration::new(n, Unit::Weeks), cal);
-    let d = add_duration(start, Duration::new(n * 7, Unit::Days), cal);
+    let d = add_duration(start, Duration::new(days, Unit::Days), cal);
     if w != d {
         return err("weeks != 7 days", (start, n, w, d));
     }
@@ -357,9 +365,15 @@ pub fn check_months_clamp(start: Instant, n: u32, cal: Calendar) -> Result<(), S
     let Some(shifted) = shift_date(local, Duration::new(n, Unit::Months)) else {
         return Ok(());
     };
-    let total = local.month0() + n;
-    let want_month = total % 12 + 1;
-    let want_year = local.year() + i32::try_from(total / 12).unwrap_or(0);
+    // A date was found, so the month count and the year it reaches are in range.
+    let Some(total) = local.month0().checked_add(n) else {
+        return Ok(());
+    };
+    let want_month = total.rem_euclid(12).saturating_add(1);
+    let want_year = i32::try_from(total.div_euclid(12))
+        .ok()
+        .and_then(|y| local.year().checked_add(y))
+        .unwrap_or(i32::MAX);
     if shifted.month() != want_month || shifted.year() != want_year {
         return err("month arithmetic overflowed", (local, n, shifted));
     }

@@ -72,10 +72,14 @@ impl fmt::Display for Instant {
         fn put(b: &mut [u8], at: usize, v: u32, width: usize) {
             let mut v = v;
             for i in (0..width).rev() {
-                if let Some(slot) = b.get_mut(at + i) {
-                    *slot = b'0' + (v % 10) as u8;
+                if let Some(slot) = at.checked_add(i).and_then(|k| b.get_mut(k)) {
+                    // A digit: `v % 10` is below 10.
+                    *slot = b"0123456789"
+                        .get(usize::try_from(v.rem_euclid(10)).unwrap_or(0))
+                        .copied()
+                        .unwrap_or(b'0');
                 }
-                v /= 10;
+                v = v.div_euclid(10);
             }
         }
         put(&mut b, 0, d.year().unsigned_abs(), 4);
@@ -205,7 +209,7 @@ impl Calendar {
 
     /// Local calendar days from `a`'s date to `b`'s date (negative when `b` is earlier).
     pub fn days_between(&self, a: Instant, b: Instant) -> i64 {
-        (self.date(b) - self.date(a)).num_days()
+        self.date(b).signed_duration_since(self.date(a)).num_days()
     }
 }
 

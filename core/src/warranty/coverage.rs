@@ -237,7 +237,10 @@ pub fn check_coverage(q: &CoverageQuery<'_>) -> Result<CoverageDecision> {
                 ),
             ))
         }
-        Some(u) => Some(Dec(u.0 - at_start.0)),
+        // u >= at_start >= 0: the difference is in range.
+        Some(u) => Some(Dec(u.0.checked_sub(at_start.0).ok_or_else(|| {
+            Error::invalid("usage", "the usage since the start of coverage is out of range")
+        })?)),
         None => None,
     };
 
@@ -270,7 +273,9 @@ pub fn check_coverage(q: &CoverageQuery<'_>) -> Result<CoverageDecision> {
         0
     } else {
         // Both are written in the calendar's offsets: their own dates are local dates.
-        (end.0.date_naive() - as_of.0.date_naive())
+        end.0
+            .date_naive()
+            .signed_duration_since(as_of.0.date_naive())
             .num_days()
             .max(0)
     };

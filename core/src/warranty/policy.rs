@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Cover {
                         other => return Err(serde::de::Error::unknown_field(other, KINDS)),
                     };
                     if let Some(value) = map.next_value::<Option<String>>()? {
-                        count += 1;
+                        count = usize::saturating_add(count, 1);
                         found = Some(Cover { kind, value });
                     }
                 }

@@ -88,7 +88,7 @@ pub(super) fn dates(c: &Claim, cx: &ClaimContext<'_>, r: &mut Report) -> Dates {
     // Filing deadline: the claim is filed (reference date) at most N days after the repair
     // (or the failure when there is no repair date).
     if let (Some(filed), Some(base)) = (d.reference, d.repair_end.or(d.failure)) {
-        let days = (filed - base).num_days();
+        let days = filed.signed_duration_since(base).num_days();
         let limit = i64::from(cx.rules.filing_deadline_days);
         if days > limit {
             r.error(

@@ -31,7 +31,7 @@ pub(super) fn duplicates(c: &Claim, cx: &ClaimContext<'_>, d: &Dates, r: &mut Re
         let Some(kd) = parse_date(&k.failure_date) else {
             continue;
         };
-        let apart = (failure - kd).num_days().abs();
+        let apart = failure.signed_duration_since(kd).num_days().abs();
         if apart <= window {
             r.push(
                 RuleCode::PossibleDuplicate,

@@ -146,7 +146,7 @@ pub(super) fn rows(c: &Claim, r: &mut Report) {
             let b = row.row.as_bytes();
             let n = match b {
                 [x, y] if x.is_ascii_digit() && y.is_ascii_digit() => {
-                    u32::from(x - b'0') * 10 + u32::from(y - b'0')
+                    row.row.parse::<u32>().unwrap_or(0)
                 }
                 _ => 0,
             };
@@ -162,7 +162,7 @@ pub(super) fn rows(c: &Claim, r: &mut Report) {
                 );
                 continue;
             }
-            let expected = i + 1;
+            let expected = i.saturating_add(1);
             if !seen.insert(n) {
                 r.error(
                     RuleCode::RowNumberDuplicate,

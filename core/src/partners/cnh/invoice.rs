@@ -527,6 +527,17 @@ pub fn reconcile(claims: &[ClaimSummary], lines: &[InvoiceLine]) -> Result<Recon
     let mut seen = BTreeSet::new();
     let mut totals: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
     for (i, (l, amount)) in lines.iter().zip(&amounts).enumerate() {
+        // Every sum is checked: one past Decimal's range is an error at the line that
+        // overflowed it.
+        let add = |sum: &mut Decimal, what: &str| -> Result<()> {
+            *sum = sum.checked_add(*amount).ok_or_else(|| {
+                Error::invalid(
+                    format!("lines[{i}].amount"),
+                    format!("the {what} is out of range (beyond ±79228162514264337593543950335)"),
+                )
+            })?;
+            Ok(())
+        };
         let owner = by_partner
             .get(l.claim_number.as_str())
             .or_else(|| by_id.get(l.dealer_claim_number.as_str()))
@@ -554,7 +565,7 @@ pub fn reconcile(claims: &[ClaimSummary], lines: &[InvoiceLine]) -> Result<Recon
         }
         let slot = totals.entry(l.currency.clone()).or_default();
         let Some((k, c)) = claim else {
-            slot.1 += amount;
+            add(&mut slot.1, &format!("{} unmatched total", l.currency))?;
             unmatched.push(miss("no_claim", None));
             continue;
         };
@@ -562,15 +573,18 @@ pub fn reconcile(claims: &[ClaimSummary], lines: &[InvoiceLine]) -> Result<Recon
             .get_mut(k)
             .ok_or_else(|| Error::invalid("claims", "index"))?;
         if cur.get_or_insert_with(|| l.currency.clone()) != &l.currency {
-            slot.1 += amount;
+            add(&mut slot.1, &format!("{} unmatched total", l.currency))?;
             unmatched.push(miss("currency", Some(c)));
             continue;
         }
-        slot.0 += amount;
         if let (Some(p), Some(n)) = (paid.get_mut(k), counted.get_mut(k)) {
-            *p = Some(p.unwrap_or_default() + amount);
+            add(
+                p.get_or_insert(Decimal::ZERO),
+                &format!("sum paid on claim `{}`", c.id),
+            )?;
             n.push(i);
         }
+        add(&mut slot.0, &format!("{} matched total", l.currency))?;
     }
     let mut out_claims = claims.to_vec();
     let mut matched = Vec::new();
@@ -590,6 +604,19 @@ pub fn reconcile(claims: &[ClaimSummary], lines: &[InvoiceLine]) -> Result<Recon
         if !p.is_sign_negative() || p.is_zero() {
             c.reimbursed = Some(Dec(p.abs()));
         }
+        let difference = match claimed {
+            None => None,
+            Some(cl) => Some(
+                p.checked_sub(cl)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            format!("claims[{k}].claimed"),
+                            "the difference between paid and claimed is out of range",
+                        )
+                    })?
+                    .to_string(),
+            ),
+        };
         let cur = currency.get(k).cloned().flatten().unwrap_or_default();
         if c.currency.is_none() {
             c.currency = Some(cur.clone());
@@ -600,7 +627,7 @@ pub fn reconcile(claims: &[ClaimSummary], lines: &[InvoiceLine]) -> Result<Recon
             currency: cur,
             claimed: claimed.map(|d| d.to_string()),
             paid: p.to_string(),
-            difference: claimed.map(|cl| (*p - cl).to_string()),
+            difference,
             outcome,
         });
     }

@@ -234,8 +234,8 @@ pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Resul
                 format!("CNH answered {status} without a JSON object body"),
             ));
         };
-        let r: CnhClaimResponse = crate::strict::from_str(body)
-            .map_err(|e| Error::invalid("body", format!("not a Create Claim response: {e}")))?;
+        let r: CnhClaimResponse =
+            crate::strict::from_field(body, "body", "not a Create Claim response")?;
         let claim_status = if r.status.is_empty() && r.status_description.is_empty() {
             None
         } else {
@@ -394,8 +394,7 @@ pub struct DefectFailureCodes {
 /// are ignored. A body that is not that object (a repeated key included, as for the Create
 /// Claim answer), or an item without its code, is an error at its path below `body`.
 pub fn read_defect_failure_answer(body: &str) -> Result<DefectFailureCodes> {
-    let v: Value = crate::strict::from_str(body)
-        .map_err(|e| Error::invalid("body", format!("not JSON: {e}")))?;
+    let v: Value = crate::strict::from_field(body, "body", "not JSON")?;
     let root = "ZcnWtClaimLookupEw20Response";
     let Some(r) = v.get(root).and_then(Value::as_object) else {
         return Err(Error::invalid(
@@ -546,7 +545,13 @@ mod tests {
             "{\"cnh_claim_number\": 5}",
         ] {
             let e = read_create_claim_response(200, body, at()).unwrap_err();
-            assert_eq!(e.path, "body", "{body}");
+            // A wrong type is placed at its key inside the body.
+            let want = if body.contains("cnh_claim_number") {
+                "body.cnh_claim_number"
+            } else {
+                "body"
+            };
+            assert_eq!(e.path, want, "{body}");
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// Parses an answer body with the strict rules (a repeated key is refused, as for every
 /// other partner answer).
 pub(crate) fn parse(body: &str) -> Result<Value> {
-    crate::strict::from_str(body).map_err(|e| Error::invalid("body", format!("not JSON: {e}")))
+    crate::strict::from_field(body, "body", "not JSON")
 }
 
 /// The object under `key` of `v`, or an error at `at` naming what was expected.
@@ -60,6 +60,12 @@ pub(crate) fn trimmed(x: &Value, key: &str) -> String {
 /// A whole number field (`Integer` in the seed): a number or a string of digits; absent or
 /// blank is `None`.
 pub(crate) fn whole(x: &Value, key: &str, at: &str) -> Result<Option<u64>> {
+    if let Some(v @ (Value::Bool(_) | Value::Array(_) | Value::Object(_))) = x.get(key) {
+        return Err(Error::invalid(
+            format!("{at}.{key}"),
+            format!("`{v}` is not a whole number"),
+        ));
+    }
     let t = trimmed(x, key);
     if t.is_empty() {
         return Ok(None);
@@ -77,13 +83,34 @@ pub(crate) fn whole(x: &Value, key: &str, at: &str) -> Result<Option<u64>> {
 /// (`2,302.76`) or not, and an optional `.` fraction. Absent or blank is `None`. A decimal
 /// comma (`330,00`) is refused rather than guessed.
 pub(crate) fn amount(x: &Value, key: &str, at: &str) -> Result<Option<Decimal>> {
-    let t = trimmed(x, key);
+    let path = || format!("{at}.{key}");
+    let t = match x.get(key) {
+        None | Some(Value::Null) => return Ok(None),
+        // Read from its text (serde_json keeps it), never through f64.
+        Some(Value::Number(n)) => {
+            return crate::num::exact_decimal(&n.to_string())
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        path(),
+                        format!("`{n}` has no exact decimal (at most 28 decimal places, magnitude below 2^96)"),
+                    )
+                })
+        }
+        Some(Value::String(s)) => s.trim(),
+        Some(_) => {
+            return Err(Error::invalid(
+                path(),
+                "an amount is a string or a number",
+            ))
+        }
+    };
     if t.is_empty() {
         return Ok(None);
     }
-    parse_amount(&t).map(Some).ok_or_else(|| {
+    parse_amount(t).map(Some).ok_or_else(|| {
         Error::invalid(
-            format!("{at}.{key}"),
+            path(),
             format!("`{t}` is not an amount such as `2302.76`, `2,302.76` or `5.00-`"),
         )
     })
@@ -127,8 +154,10 @@ pub(crate) fn parse_amount(t: &str) -> Option<Decimal> {
         Some(f) => format!("{plain}.{f}"),
         None => plain,
     };
-    let d = Decimal::from_str_exact(&text).ok()?;
-    Some(if negative { -d } else { d })
+    let mut d = Decimal::from_str_exact(&text).ok()?;
+    // The digits are unsigned: the sign is the text's (a sign flip cannot overflow).
+    d.set_sign_negative(negative);
+    Some(d)
 }
 
 /// `YYYY-MM-DD` checked as a calendar date, or an error at `at`.

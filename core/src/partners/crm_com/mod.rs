@@ -119,7 +119,9 @@ fn leading_number(s: &str, min: usize, max: usize) -> Option<(&str, i64, usize)>
     }
     let mut n = 0i64;
     for b in s.bytes().take(n_digits) {
-        n = n.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+        n = n
+            .checked_mul(10)?
+            .checked_add(i64::from(b.checked_sub(b'0')?))?;
     }
     Some((s.get(n_digits..)?, n, n_digits))
 }
@@ -164,8 +166,8 @@ fn read_layout(mut s: &str, layout: &[Piece]) -> Option<NaiveDateTime> {
             Piece::Frac => {
                 if let Some(rest) = s.strip_prefix('.') {
                     let (rest, v, n) = leading_number(rest, 1, 9)?;
-                    let scale = 10i64.pow(u32::try_from(9 - n).ok()?);
-                    nano = v * scale;
+                    let scale = 10i64.checked_pow(u32::try_from(9usize.checked_sub(n)?).ok()?)?;
+                    nano = v.checked_mul(scale)?;
                     s = rest.trim_start_matches(|c: char| c.is_ascii_digit());
                 }
             }
@@ -189,7 +191,7 @@ fn read_layout(mut s: &str, layout: &[Piece]) -> Option<NaiveDateTime> {
         60 => (59, 1_000_000_000),
         v => (v, 0),
     };
-    let nano = u32::try_from(nano).ok()? + leap;
+    let nano = u32::try_from(nano).ok()?.checked_add(leap)?;
     let time = chrono::NaiveTime::from_hms_nano_opt(field(3, 0, 23)?, field(4, 0, 59)?, sec, nano)?;
     Some(date.and_time(time))
 }

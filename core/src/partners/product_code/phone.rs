@@ -219,6 +219,11 @@ struct Matcher<'a> {
     d: &'a [u8],
 }
 
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "positions in a compiled-in pattern and in at most 31 digits (full_match refuses \
+              more): far below usize's limit, and every shift is below 32"
+)]
 impl Matcher<'_> {
     /// Alternatives from `i` until `)` or the end: the end positions reachable from `starts`,
     /// and where the alternation ends.

@@ -4,7 +4,6 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use chrono::{Datelike, Timelike};
-use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -30,9 +29,10 @@ pub fn wl_date(t: Instant) -> String {
 }
 
 pub(super) fn money(d: Dec) -> Value {
-    // Warranty Life takes JSON numbers (`0.00`); prices are far inside f64's exact range.
-    d.0.to_f64()
-        .and_then(serde_json::Number::from_f64)
+    // Warranty Life takes JSON numbers (`0.00`): written with every digit of the decimal
+    // (serde_json keeps a number's text), never through f64 nor in exponent form.
+    d.0.to_string()
+        .parse::<serde_json::Number>()
         .map_or(Value::Null, Value::Number)
 }
 

@@ -34,11 +34,16 @@ pub(super) fn duration(o: &Map<String, Value>, key: &str, path: &str) -> Result<
 pub(super) fn price(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<Dec>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .to_string()
-            .parse::<Dec>()
-            .map(Some)
-            .map_err(|e| Error::invalid(format!("{path}.{key}"), e)),
+        // Read from its text (serde_json keeps it), never through f64.
+        Some(Value::Number(n)) => crate::num::exact_decimal(&n.to_string())
+            .filter(|d| !d.is_sign_negative() || d.is_zero())
+            .map(|d| Some(Dec(d)))
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("{path}.{key}"),
+                    format!("`{n}` is not a non-negative price with an exact decimal"),
+                )
+            }),
         Some(_) => Err(Error::invalid(format!("{path}.{key}"), "expected a number")),
     }
 }

@@ -206,7 +206,10 @@ impl Outbox {
         }
         let k = (partner.to_string(), idempotency_key.to_string());
         let id = self.header.next_id;
-        self.header.next_id += 1;
+        // A restored snapshot may carry any next id: the last one is never handed out.
+        self.header.next_id = id
+            .checked_add(1)
+            .ok_or_else(|| Error::invalid("next_id", "the outbox has no message id left"))?;
         let now_ms = millis(now);
         self.messages.insert(
             id,
@@ -244,7 +247,7 @@ impl Outbox {
         let Some(m) = self.messages.get_mut(&id) else {
             return (None, self.persist(&[]));
         };
-        m.attempts += 1;
+        m.attempts = m.attempts.saturating_add(1);
         m.state = MessageState::InFlight;
         m.due_ms = None;
         let routes = self.header.config.partners.get(&m.partner);

@@ -42,23 +42,24 @@ impl Outbox {
         let mut by: BTreeMap<String, Counts> = BTreeMap::new();
         for m in self.messages.values() {
             for c in [&mut total, by.entry(m.partner.clone()).or_default()] {
-                c.enqueued += 1;
-                c.attempts += u64::from(m.attempts);
-                match m.state {
-                    MessageState::Pending | MessageState::InFlight => c.pending += 1,
-                    MessageState::AcceptedPending => c.accepted_pending += 1,
-                    MessageState::Delivered => c.delivered += 1,
-                    MessageState::DeadLettered => c.dead_lettered += 1,
-                }
+                // Counts of messages held in memory: saturating, never reached.
+                c.enqueued = c.enqueued.saturating_add(1);
+                c.attempts = c.attempts.saturating_add(u64::from(m.attempts));
+                let n = match m.state {
+                    MessageState::Pending | MessageState::InFlight => &mut c.pending,
+                    MessageState::AcceptedPending => &mut c.accepted_pending,
+                    MessageState::Delivered => &mut c.delivered,
+                    MessageState::DeadLettered => &mut c.dead_lettered,
+                };
+                *n = n.saturating_add(1);
             }
         }
         for c in std::iter::once(&mut total).chain(by.values_mut()) {
-            let ok = c.delivered + c.accepted_pending;
-            let done = ok + c.dead_lettered;
-            c.success_rate = (done > 0).then(|| {
-                let r = rust_decimal::Decimal::from(ok) / rust_decimal::Decimal::from(done);
-                format!("{:.4}", r.round_dp(4))
-            });
+            let ok = c.delivered.saturating_add(c.accepted_pending);
+            let done = ok.saturating_add(c.dead_lettered);
+            c.success_rate = rust_decimal::Decimal::from(ok)
+                .checked_div(rust_decimal::Decimal::from(done))
+                .map(|r| format!("{:.4}", r.round_dp(4)));
         }
         SyncReport {
             total,

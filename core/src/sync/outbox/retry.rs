@@ -66,7 +66,11 @@ impl Outbox {
         }
         let ceiling = self.ceiling_ms(attempts);
         // Full jitter: uniform in [0, ceiling].
-        let jitter = i64::try_from(self.next_random() % ceiling.saturating_add(1)).unwrap_or(0);
+        let jitter = self
+            .next_random()
+            .checked_rem(ceiling.saturating_add(1))
+            .and_then(|j| i64::try_from(j).ok())
+            .unwrap_or(0);
         let delay = jitter.max(retry_after.unwrap_or(0));
         let due = now_ms.saturating_add(delay);
         let deadline = enqueued

@@ -121,7 +121,7 @@ impl Tz {
             return a.to_owned();
         }
         let secs = local.offset.local_minus_utc();
-        let (sign, abs) = if secs < 0 { ('-', -secs) } else { ('+', secs) };
+        let (sign, abs) = (if secs < 0 { '-' } else { '+' }, secs.unsigned_abs());
         let mut out = format!("{sign}{:02}", abs / 3600);
         if (abs / 60) % 60 != 0 || abs % 60 != 0 {
             out += &format!("{:02}", (abs / 60) % 60);
@@ -137,7 +137,9 @@ impl Tz {
         let rest = &self.spans.rest;
         match rest.partition_point(|&(t, _)| t <= ts) {
             0 => self.spans.first,
-            k => rest.get(k - 1).map_or(self.spans.first, |s| s.1),
+            k => rest
+                .get(k.saturating_sub(1))
+                .map_or(self.spans.first, |s| s.1),
         }
     }
 
@@ -163,10 +165,13 @@ impl Tz {
     /// look at the neighbours for an overlap.
     fn local_offsets(&self, ts: i64) -> LocalResult<FixedOffset> {
         let s = self.spans;
-        let len = s.rest.len() + 1;
+        let len = s.rest.len().saturating_add(1);
         let get = |i: usize| match i {
             0 => s.first.offset,
-            _ => s.rest.get(i - 1).map_or(s.first.offset, |x| x.1.offset),
+            _ => s
+                .rest
+                .get(i.saturating_sub(1))
+                .map_or(s.first.offset, |x| x.1.offset),
         };
         // Span i in local time: [rest[i-1].0 + off(i), rest[i].0 + off(i)) -- a transition
         // read on the clock of the span it starts and of the span it ends, as in chrono-tz.
@@ -175,13 +180,13 @@ impl Tz {
                 0 => None,
                 _ => s
                     .rest
-                    .get(i - 1)
-                    .map(|&(t, l)| t + i64::from(l.offset.local_minus_utc())),
+                    .get(i.saturating_sub(1))
+                    .map(|&(t, l)| t.saturating_add(i64::from(l.offset.local_minus_utc()))),
             };
             let end = s
                 .rest
                 .get(i)
-                .map(|&(t, _)| t + i64::from(get(i).local_minus_utc()));
+                .map(|&(t, _)| t.saturating_add(i64::from(get(i).local_minus_utc())));
             (begin, end)
         };
         let contains = |i: usize| -> bool {
@@ -197,12 +202,13 @@ impl Tz {
         };
         let (mut lo, mut hi) = (0usize, len);
         let found = loop {
-            let mid = lo + (hi - lo) / 2;
+            // lo <= hi <= len throughout.
+            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
             if mid == hi {
                 break None;
             }
             match cmp(mid) {
-                Ordering::Less => lo = mid + 1,
+                Ordering::Less => lo = mid.saturating_add(1),
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => break Some(mid),
             }
@@ -212,9 +218,14 @@ impl Tz {
             Some(0) if len == 1 => LocalResult::Single(get(0)),
             Some(0) if contains(1) => LocalResult::Ambiguous(get(0), get(1)),
             Some(0) => LocalResult::Single(get(0)),
-            Some(i) if contains(i - 1) => LocalResult::Ambiguous(get(i - 1), get(i)),
-            Some(i) if i == len - 1 => LocalResult::Single(get(i)),
-            Some(i) if contains(i + 1) => LocalResult::Ambiguous(get(i), get(i + 1)),
+            // i >= 1 here, and i < len.
+            Some(i) if contains(i.saturating_sub(1)) => {
+                LocalResult::Ambiguous(get(i.saturating_sub(1)), get(i))
+            }
+            Some(i) if i == len.saturating_sub(1) => LocalResult::Single(get(i)),
+            Some(i) if contains(i.saturating_add(1)) => {
+                LocalResult::Ambiguous(get(i), get(i.saturating_add(1)))
+            }
             Some(i) => LocalResult::Single(get(i)),
         }
     }
@@ -245,7 +256,8 @@ fn decode(mut bytes: &[u8]) -> Option<Spans> {
         if n & 1 == 0 {
             half
         } else {
-            -half - 1
+            // -half - 1, which cannot overflow for half >= 0.
+            !half
         }
     }
     let n_offsets = usize::try_from(next()?).ok()?;
@@ -254,7 +266,7 @@ fn decode(mut bytes: &[u8]) -> Option<Spans> {
         let secs = i32::try_from(unzig(next()?)).ok()?;
         let abbr = match usize::try_from(next()?).ok()? {
             0 => None,
-            k => Some(*ABBRS.get(k - 1)?),
+            k => Some(*ABBRS.get(k.checked_sub(1)?)?),
         };
         offsets.push(Local {
             offset: FixedOffset::east_opt(secs)?,

@@ -128,7 +128,7 @@ impl<'a> Stack<'a> {
                             .iter()
                             .position(|l| &l.id == id)
                             .unwrap_or(i);
-                        self.timeline_of(j, done, depth + 1)?.end
+                        self.timeline_of(j, done, depth.saturating_add(1))?.end
                     }
                 };
                 self.commercial(layer, terms, start)
@@ -320,7 +320,7 @@ impl<'a> Stack<'a> {
                 }
             }
             if e.event == EventKind::Repaired {
-                repairs += 1;
+                repairs = repairs.saturating_add(1);
                 let mut best: Option<(Instant, &super::presets::PresetRow)> = None;
                 if let Some(base) = base_end {
                     for row in &extension_rows {

@@ -8,6 +8,12 @@
 //! the value at fault, with no per-type code (unlike a tracking deserializer wrapper, which
 //! instantiates every request type's deserializer a second time).
 
+#![allow(
+    clippy::arithmetic_side_effects,
+    reason = "byte offsets into a document held in memory (at most its length plus two, and a \
+              document is shorter than isize::MAX bytes) and array indexes counted from it"
+)]
+
 enum Frame {
     Object {
         key: Option<String>,
@@ -28,6 +34,44 @@ pub fn offset_of(doc: &str, line: usize, column: usize) -> usize {
         }
     }
     (start + column).min(doc.len())
+}
+
+/// serde_json keeps numbers as their text (`arbitrary_precision`), so its type errors say
+/// `invalid type: number, …` without the number: this names it again from the document
+/// (`invalid type: number `184.2`, …`), the number being the one that ends (or starts) at
+/// byte `at`.
+pub fn name_the_number(doc: &str, at: usize, msg: String) -> String {
+    const HEAD: &str = "invalid type: number";
+    let Some(rest) = msg.strip_prefix(HEAD) else {
+        return msg;
+    };
+    let bytes = doc.as_bytes();
+    let is_num = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    let at = at.min(bytes.len());
+    let before = bytes.get(..at).unwrap_or_default();
+    let start = before.len() - before.iter().rev().take_while(|b| is_num(b)).count();
+    let (start, end) = if start < at {
+        (start, at)
+    } else {
+        let from = at
+            + bytes
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let len = bytes
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| is_num(b))
+            .count();
+        (from, from + len)
+    };
+    match doc.get(start..end) {
+        Some(n) if !n.is_empty() => format!("{HEAD} `{n}`{rest}"),
+        _ => msg,
+    }
 }
 
 /// The path of the value being read at byte `end` of `doc`. With `key_is_value`, a position
