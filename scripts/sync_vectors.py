@@ -259,6 +259,12 @@ def add(vec, ok, err, scenario):
         vec("cnh_read_response_" + name,
             {"op": "cnh_read_response", "status": status, "body": body, "at": "2026-11-21T10:00:00+01:00"}, expect)
 
+    every = dict(answer, workshop_code="W1", job_order_number="JO-7", reference_date="20261120",
+                 serial_number="HCCZFA10HMCJ11111", van_code="V12", dealer_name="Hoober, Inc.",
+                 reimbursed_value="0.00", zzext_clmno="AS-778899")
+    cnh("keeps_every_response_field", 200, json.dumps(every),
+        ok({"disposition": "delivered",
+            "response": {k: v for k, v in every.items() if k != "message"}}))
     cnh("created", 200, json.dumps(answer),
         ok({"disposition": "delivered", "claim_status": "draft", "messages": ["Claim Processing Completed."],
             "response": {"dms_claim_number": "DMS-2026-0042", "cnh_claim_number": "202500006190",

@@ -100,9 +100,17 @@ export function importCrmCom(request: ImportCrmComRequest): ImportCrmComResult;
 export function webhookSign(request: WebhookSignRequest): { headers: WebhookHeaders };
 export function webhookVerify(request: WebhookVerifyRequest): WebhookVerdict;
 export function cnhClaimBody(request: { claim: Claim; options?: { smart_alert?: boolean; attachment?: boolean | null; language?: string; supplier_code?: string; cnh_claim_number?: string | null } }): { body: Record<string, unknown> };
+/** A Create Claim answer's fields (the seed's Response Description); absent ones are "". */
+export interface CnhClaimResponse {
+  dealer_code: string; workshop_code: string; dms_claim_number: string; job_order_number: string;
+  reference_date: string; cnh_claim_number: string; serial_number: string; van_code: string;
+  dealer_name: string; zzext_clmno: string; status: string; status_description: string;
+  claimed_value: string; reimbursed_value: string; currency: string;
+  message: { row_number: string; row_text: string }[];
+}
 export interface CnhAnswer {
   disposition: "delivered" | "retry" | "dead_letter";
-  response: Record<string, unknown> | null;
+  response: CnhClaimResponse | null;
   claim_status: ClaimStatus | null;
   messages: string[];
 }

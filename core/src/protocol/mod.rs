@@ -7,7 +7,7 @@
 //! - `ops.rs`: the operation table (names, request types, handlers), from which the
 //!   operation lists and the dispatcher's match are generated;
 //! - `parse.rs`: which operation a request names, its typed body, errors placed at their
-//!   path ([`crate::jsonpath`]) and the response envelope; [`crate::strict`]: the JSON reader that
+//!   path (`crate::jsonpath`) and the response envelope; [`crate::strict`]: the JSON reader that
 //!   refuses repeated keys;
 //! - `rules_ops.rs`, `stack_ops.rs`, `outbox_ops.rs`, `partner_ops.rs`: the operations'
 //!   request types and handlers, one file per area;

@@ -174,15 +174,31 @@ pub struct CnhMessage {
     pub row_text: String,
 }
 
-/// The fields of a Create Claim response that we use (others are ignored, as partner
-/// responses grow).
+/// The fields of a Create Claim response, as the seed's Response Description lists them
+/// (others are ignored, as partner responses grow).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CnhClaimResponse {
+    /// `dealer_code`.
+    pub dealer_code: String,
+    /// `workshop_code`.
+    pub workshop_code: String,
     /// `dms_claim_number`.
     pub dms_claim_number: String,
+    /// `job_order_number`.
+    pub job_order_number: String,
+    /// `reference_date`, as CNH writes it.
+    pub reference_date: String,
     /// `cnh_claim_number`.
     pub cnh_claim_number: String,
+    /// `serial_number`.
+    pub serial_number: String,
+    /// `van_code`.
+    pub van_code: String,
+    /// `dealer_name`.
+    pub dealer_name: String,
+    /// `zzext_clmno`: the Assurant claim number (extended-warranty claims).
+    pub zzext_clmno: String,
     /// `status` (numeric, e.g. `"10"`).
     pub status: String,
     /// `status_description`.
