@@ -36,13 +36,14 @@ pub fn offset_of(doc: &str, line: usize, column: usize) -> usize {
     (start + column).min(doc.len())
 }
 
-/// serde_json keeps numbers as their text (`arbitrary_precision`), so its type errors say
-/// `invalid type: number, …` without the number: this names it again from the document
+/// serde's type errors say `invalid type: floating point `184.2`, …` (the number as f64
+/// prints it) or, with serde_json's `arbitrary_precision`, `invalid type: number, …`: this
+/// writes `invalid type: number `184.20`, …` in both cases, the number as the document has it
 /// (`invalid type: number `184.2`, …`), the number being the one that ends (or starts) at
 /// byte `at`.
 pub fn name_the_number(doc: &str, at: usize, msg: String) -> String {
     const HEAD: &str = "invalid type: number";
-    let Some(rest) = msg.strip_prefix(HEAD) else {
+    let Some(rest) = serde_number_rest(&msg) else {
         return msg;
     };
     let bytes = doc.as_bytes();
@@ -70,8 +71,22 @@ pub fn name_the_number(doc: &str, at: usize, msg: String) -> String {
     };
     match doc.get(start..end) {
         Some(n) if !n.is_empty() => format!("{HEAD} `{n}`{rest}"),
-        _ => msg,
+        _ => format!("{HEAD}{rest}"),
     }
+}
+
+/// What follows the number in serde's type error, in either build: `invalid type: number, …`
+/// (numbers kept as text, the `sync` build) or `invalid type: floating point `1.5`, …` /
+/// `integer `7``, the rules-only build, which reads numbers as f64 and would print `184.2`
+/// for `184.20`). Both builds then write the same message, the number as the document has it.
+pub fn serde_number_rest(msg: &str) -> Option<&str> {
+    if let Some(rest) = msg.strip_prefix("invalid type: number") {
+        return Some(rest);
+    }
+    let lit = msg
+        .strip_prefix("invalid type: floating point `")
+        .or_else(|| msg.strip_prefix("invalid type: integer `"))?;
+    lit.split_once('`').map(|(_, rest)| rest)
 }
 
 /// The path of the value being read at byte `end` of `doc`. With `key_is_value`, a position

@@ -1,7 +1,7 @@
 //! Exact numbers: a JSON number's text read into a `Decimal` without floating point.
 //!
-//! serde_json keeps every number as its text (`arbitrary_precision`), so a partner's
-//! `90071992547409.93` reaches the adapters as those characters. [`exact_decimal`] reads
+//! A number's text (a partner's `90071992547409.93`; the whole text reaches the adapters only
+//! with serde_json's `arbitrary_precision`, not enabled: docs/decisions.md). [`exact_decimal`] reads
 //! them, exponent included, into the `Decimal` they denote, or refuses them when that
 //! `Decimal` does not exist (more than 28 decimal places that are not trailing zeros, or a
 //! magnitude beyond ±(2⁹⁶−1)): never rounded.

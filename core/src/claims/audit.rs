@@ -238,13 +238,12 @@ pub fn verify_audit_keyed(entries: &[StoredEntry], keys: &[AuditKey]) -> AuditVe
                 Ok(e) => e,
                 // Numbers are kept as text: name the number serde no longer names.
                 Err(e) => {
-                    let msg = match v {
-                        serde_json::Value::Number(n) => e.to_string().replacen(
-                            "invalid type: number",
-                            &format!("invalid type: number `{n}`"),
-                            1,
-                        ),
-                        _ => e.to_string(),
+                    let msg = e.to_string();
+                    let msg = match (v, crate::jsonpath::serde_number_rest(&msg)) {
+                        (serde_json::Value::Number(n), Some(rest)) => {
+                            format!("invalid type: number `{n}`{rest}")
+                        }
+                        _ => msg,
                     };
                     return broken(format!("not an audit entry: {msg}"));
                 }

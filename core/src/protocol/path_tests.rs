@@ -47,11 +47,10 @@ pub(super) fn same<T: DeserializeOwned>(req: &str) -> std::result::Result<(), St
     // (`jsonpath::name_the_number`); the reference gets the same treatment at the same path.
     let b = reference::<T>(req).err().map(|mut e| {
         if let Some(a) = &a {
-            if a.path == e.path && a.message.starts_with("invalid type: number `") {
+            let rest = crate::jsonpath::serde_number_rest(&e.message).map(str::to_string);
+            if let (true, Some(rest)) = (a.path == e.path, rest) {
                 if let Some((head, _)) = a.message.split_once("`, ") {
-                    e.message = e
-                        .message
-                        .replacen("invalid type: number", &format!("{head}`"), 1);
+                    e.message = format!("{head}`{rest}");
                 }
             }
         }

@@ -86,7 +86,7 @@ pub(crate) fn amount(x: &Value, key: &str, at: &str) -> Result<Option<Decimal>> 
     let path = || format!("{at}.{key}");
     let t = match x.get(key) {
         None | Some(Value::Null) => return Ok(None),
-        // Read from its text (serde_json keeps it), never through f64.
+        // Read from the number's text (exact as far as serde_json kept it: docs/decisions.md).
         Some(Value::Number(n)) => {
             return crate::num::exact_decimal(&n.to_string())
                 .map(Some)

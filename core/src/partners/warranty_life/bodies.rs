@@ -30,7 +30,7 @@ pub fn wl_date(t: Instant) -> String {
 
 pub(super) fn money(d: Dec) -> Value {
     // Warranty Life takes JSON numbers (`0.00`): written with every digit of the decimal
-    // (serde_json keeps a number's text), never through f64 nor in exponent form.
+    // that a JSON number holds (whole numbers exactly; fractions as f64 keeps them).
     d.0.to_string()
         .parse::<serde_json::Number>()
         .map_or(Value::Null, Value::Number)

@@ -34,7 +34,7 @@ pub(super) fn duration(o: &Map<String, Value>, key: &str, path: &str) -> Result<
 pub(super) fn price(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<Dec>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
-        // Read from its text (serde_json keeps it), never through f64.
+        // Read from the number's text (exact as far as serde_json kept it: docs/decisions.md).
         Some(Value::Number(n)) => crate::num::exact_decimal(&n.to_string())
             .filter(|d| !d.is_sign_negative() || d.is_zero())
             .map(|d| Some(Dec(d)))
