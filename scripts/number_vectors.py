@@ -64,10 +64,18 @@ def add(vec, vec_text, ok, err):
                   "clmno": "1", "zzclaimdealer": "C1", "waers": "EUR", "wrbtr": "@n"}
         return raw({R: {"Dailyreport": {"invoiceDetail": [detail]}}}, **numbers)
 
-    # JSON numbers in answers are still read through f64 (serde_json's arbitrary_precision
-    # costs the warranty/sync module 32 KB gzip'd, past its budget; docs/decisions.md): only
-    # the type checks and the refusals that hold either way are pinned here.
-    for name, text in [("beyond_range", "79228162514264337593543950336"),
+    # The CNH SAP answers keep every number's text (sap::parse): exact, exponent included.
+    for name, text, want in [
+        ("beyond_f64_digits", "90071992547409.93", "90071992547409.93"),
+        ("twenty_digits", "12345678.123456789012", "12345678.123456789012"),
+        ("exponent", "1.5e3", "1500"),
+        ("negative_exponent", "15E-1", "1.5"),
+        ("largest", MAX, MAX),
+    ]:
+        assert Decimal(text) == Decimal(want)
+        vec("exact_cnh_invoice_answer_" + name, {"op": "cnh_invoice_answer", "body": daily(n=text)},
+            ok({"lines": [{"amount": want}]}))
+    for name, text in [("below_precision", "1e-400"), ("beyond_range", "79228162514264337593543950336"),
                        ("exponent_beyond_range", "1e29"), ("boolean", "true"), ("object", "{}"),
                        ("array", "[1]")]:
         vec("exact_cnh_invoice_answer_refuses_" + name, {"op": "cnh_invoice_answer", "body": daily(n=text)},

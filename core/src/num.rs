@@ -1,7 +1,8 @@
 //! Exact numbers: a JSON number's text read into a `Decimal` without floating point.
 //!
-//! A number's text (a partner's `90071992547409.93`; the whole text reaches the adapters only
-//! with serde_json's `arbitrary_precision`, not enabled: docs/decisions.md). [`exact_decimal`] reads
+//! A number's text (a partner's `90071992547409.93`: CNH's SAP answers are read with every
+//! number kept as text, `partners::cnh::sap::parse`; serde_json's `arbitrary_precision` is
+//! not enabled, docs/decisions.md). [`exact_decimal`] reads
 //! them, exponent included, into the `Decimal` they denote, or refuses them when that
 //! `Decimal` does not exist (more than 28 decimal places that are not trailing zeros, or a
 //! magnitude beyond ±(2⁹⁶−1)): never rounded.

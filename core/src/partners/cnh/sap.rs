@@ -8,9 +8,57 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 /// Parses an answer body with the strict rules (a repeated key is refused, as for every
-/// other partner answer).
+/// other partner answer). Every JSON number is read as its text (`"90071992547409.93"`), so
+/// amounts are exact: serde_json would otherwise read it through f64. A body that is not
+/// JSON is reported as written.
 pub(crate) fn parse(body: &str) -> Result<Value> {
-    crate::strict::from_field(body, "body", "not JSON")
+    // The body as written decides whether it is JSON (and where it is not); only then are
+    // its numbers, each of them a valid JSON number, read as text.
+    crate::strict::from_field::<Value>(body, "body", "not JSON")?;
+    crate::strict::from_field(&numbers_as_text(body), "body", "not JSON")
+}
+
+/// `body` with every number outside a string quoted (`{"a":1.50}` → `{"a":"1.50"}`): the
+/// exact text of each number survives the parse. Strings, escapes included, are kept.
+fn numbers_as_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len().saturating_add(16));
+    let mut chars = body.char_indices().peekable();
+    let mut in_string = false;
+    while let Some((_, c)) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => {
+                    if let Some((_, e)) = chars.next() {
+                        out.push(e);
+                    }
+                }
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '-' | '0'..='9' => {
+                out.push('"');
+                out.push(c);
+                while let Some(&(_, d)) = chars.peek() {
+                    if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
+                        break;
+                    }
+                    out.push(d);
+                    chars.next();
+                }
+                out.push('"');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The object under `key` of `v`, or an error at `at` naming what was expected.
@@ -108,12 +156,19 @@ pub(crate) fn amount(x: &Value, key: &str, at: &str) -> Result<Option<Decimal>> 
     if t.is_empty() {
         return Ok(None);
     }
-    parse_amount(t).map(Some).ok_or_else(|| {
-        Error::invalid(
-            path(),
-            format!("`{t}` is not an amount such as `2302.76`, `2,302.76` or `5.00-`"),
-        )
-    })
+    // A JSON number reaches here as its text ([`parse`]): `1.5e3` is read exactly too.
+    parse_amount(t)
+        .or_else(|| crate::num::exact_decimal(t))
+        .map(Some)
+        .ok_or_else(|| {
+            Error::invalid(
+                path(),
+                format!(
+                    "`{t}` is not an exact amount such as `2302.76`, `2,302.76` or `5.00-` \
+                     (at most 28 decimal places, magnitude below 2^96)"
+                ),
+            )
+        })
 }
 
 /// [`amount`]'s text rule on its own (`None` when it is not an amount).
@@ -233,6 +288,20 @@ mod tests {
         ] {
             assert!(parse_amount(t).is_none(), "{t}");
         }
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let v = parse(r#"{"a": 90071992547409.93, "b": [1, -2.50e1], "c": "x\"9", "d": true}"#)
+            .unwrap();
+        assert_eq!(v["a"], "90071992547409.93");
+        assert_eq!(v["b"][1], "-2.50e1");
+        assert_eq!(v["c"], "x\"9");
+        assert_eq!(v["d"], true);
+        // Not JSON: the error is the body's own.
+        let e = parse("{\"a\": 1x}").unwrap_err();
+        assert_eq!(e.path, "body");
+        assert!(e.message.contains("line 1"), "{}", e.message);
     }
 
     #[test]
