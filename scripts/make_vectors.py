@@ -17,8 +17,12 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "vectors")
 VECTORS = []
 
 
-def vec(name, request, expect):
-    VECTORS.append({"name": name, "request": request, "expect": expect})
+def vec(name, request, expect, absent=None):
+    """A vector; `absent` lists paths the response must not have (what a subset cannot say)."""
+    v = {"name": name, "request": request, "expect": expect}
+    if absent:
+        v["absent"] = absent
+    VECTORS.append(v)
 
 
 def vec_text(name, text, expect):

@@ -6,58 +6,65 @@ written on the time model of make_vectors.py (zoneinfo), not from the Rust code.
 table below is typed from the legal sources listed in docs/stacks.md.
 """
 import json
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 T = None  # the time model (make_vectors' functions), set by add()
 
+PRESETS_VERSION = "2026-12-06"
 EU_FROM = "2022-01-01"
 R2R_FROM = "2026-07-31"
 ART_10_2A = "Directive (EU) 2019/771, Art. 10(2a), inserted by Directive (EU) 2024/1799 (right to repair)"
 
 
-def row(j, rule, dur, max_repairs, frm, ref):
+def row(j, rule, dur, max_repairs, frm, ref, condition=None):
     r = {"jurisdiction": j, "rule": rule}
     if dur:
         r["duration"] = {"value": dur[0], "unit": dur[1]}
     if max_repairs is not None:
         r["max_repairs"] = max_repairs
+    if condition:
+        r["condition"] = condition
     r["from"] = frm
     r["reference"] = ref
     return r
 
 
+CHOSE = "consumer_chose_repair"
 PRESETS = [
     row("EU", "period", (2, "years"), None, EU_FROM, "Directive (EU) 2019/771, Art. 10(1)"),
     row("EU", "burden", (1, "years"), None, EU_FROM, "Directive (EU) 2019/771, Art. 11(1)"),
-    row("EU", "second_hand_floor", (1, "years"), None, EU_FROM, "Directive (EU) 2019/771, Art. 10(6)"),
-    row("EU", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("EU", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("ES", "period", (3, "years"), None, EU_FROM, "Real Decreto Legislativo 1/2007 (TRLGDCU), art. 120.1, as amended by Real Decreto-ley 7/2021"),
     row("ES", "burden", (2, "years"), None, EU_FROM, "TRLGDCU, art. 121"),
     row("ES", "second_hand_floor", (1, "years"), None, EU_FROM, "TRLGDCU, art. 120.1, second paragraph"),
-    row("ES", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("ES", "repair_suspension", None, None, EU_FROM, "TRLGDCU, art. 119 ter (the repair suspends the period)"),
+    row("ES", "returned_grace", (1, "years"), None, EU_FROM, "TRLGDCU, art. 119 ter (one year for the defect that was repaired)", "after_repair"),
+    row("ES", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("PT", "period", (3, "years"), None, EU_FROM, "Decreto-Lei n.º 84/2021, art. 12.º, n.º 1"),
     row("PT", "burden", (2, "years"), None, EU_FROM, "Decreto-Lei n.º 84/2021, art. 13.º, n.º 1"),
-    row("PT", "repair_extension", (6, "months"), 4, EU_FROM, "Decreto-Lei n.º 84/2021, art. 18.º, n.º 4"),
-    row("PT", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("PT", "second_hand_floor", (18, "months"), None, EU_FROM, "Decreto-Lei n.º 84/2021, art. 12.º (used goods: 18 months by agreement)"),
+    row("PT", "repair_extension", (6, "months"), 4, EU_FROM, "Decreto-Lei n.º 84/2021, art. 18.º, n.º 4", CHOSE),
+    row("PT", "replacement_restart", None, None, EU_FROM, "Decreto-Lei n.º 84/2021, art. 18.º (the substitute goods)"),
+    row("PT", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("FR", "period", (2, "years"), None, EU_FROM, "Code de la consommation, art. L217-3"),
     row("FR", "burden", (24, "months"), None, EU_FROM, "Code de la consommation, art. L217-7"),
     row("FR", "second_hand_burden", (12, "months"), None, EU_FROM, "Code de la consommation, art. L217-7"),
     row("FR", "repair_extension", (6, "months"), None, EU_FROM, "Code de la consommation, art. L217-13, first paragraph"),
-    row("FR", "replacement_restart", None, None, EU_FROM, "Code de la consommation, art. L217-13, second paragraph"),
-    row("FR", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("FR", "replacement_restart", None, None, EU_FROM, "Code de la consommation, art. L217-13, second paragraph", "instead_of_repair"),
+    row("FR", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("DE", "period", (2, "years"), None, EU_FROM, "BGB § 438(1) Nr. 3"),
     row("DE", "burden", (1, "years"), None, EU_FROM, "BGB § 477(1)"),
     row("DE", "second_hand_floor", (1, "years"), None, EU_FROM, "BGB § 476(2)"),
     row("DE", "returned_grace", (2, "months"), None, EU_FROM, "BGB § 475e(4)"),
-    row("DE", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("DE", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("SE", "period", (3, "years"), None, "2022-05-01", "Konsumentköplag (2022:260): complaint within three years of receipt"),
     row("SE", "burden", (2, "years"), None, "2022-05-01", "Konsumentköplag (2022:260): defect within two years presumed at delivery"),
-    row("SE", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("SE", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
     row("UK", "open_period", (6, "years"), None, "2015-10-01", "Consumer Rights Act 2015, ss. 9-10 and 19; Limitation Act 1980, s. 5 (England and Wales)"),
     row("UK", "burden", (6, "months"), None, "2015-10-01", "Consumer Rights Act 2015, s. 19(14)-(15)"),
     row("NL", "open_period", None, None, EU_FROM, "Burgerlijk Wetboek, art. 7:17"),
     row("NL", "burden", (12, "months"), None, EU_FROM, "Burgerlijk Wetboek, art. 7:18(2)"),
-    row("NL", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A),
+    row("NL", "repair_extension", (12, "months"), 1, R2R_FROM, ART_10_2A, CHOSE),
 ]
 
 REVIEW = {"USAGE_UNKNOWN", "REASON_UNDECIDED", "START_EVENT_MISSING", "NO_STATUTORY_RULE",
@@ -94,7 +101,7 @@ class Model:
             return (T.parse(e["at"]).timestamp(), KINDS.index(e["event"]), opt(e.get("under")),
                     opt(T.parse(e["returned_at"]).timestamp() if "returned_at" in e else None),
                     opt(T.parse(e["requested_at"]).timestamp() if "requested_at" in e else None),
-                    e.get("instead_of_repair", False), opt(e.get("reason")), opt(e.get("layer")),
+                    e.get("instead_of_repair", False), e.get("instead_of_replacement", False), opt(e.get("reason")), opt(e.get("layer")),
                     opt(e.get("component")), opt(e.get("to")))
         self.events = sorted(item.get("events", []), key=key)
         self.layers = {w["id"]: w for w in item.get("warranties", [])}
@@ -190,10 +197,11 @@ class Model:
             return end, burden
 
         base, burden = run(start)
-        end, grace, repairs, pstart = base, None, 0, start
+        end, grace, repairs, chosen, pstart = base, None, 0, 0, start
         ext_rows = self.in_force(j, "repair_extension", sold)
         restart = self.latest(j, "replacement_restart", sold)
         grace_row = self.latest(j, "returned_grace", sold)
+        suspension = self.latest(j, "repair_suspension", sold)
         for e in self.events:
             if e["event"] not in ("repaired", "replaced") or e.get("under") != w["id"]:
                 continue
@@ -202,21 +210,33 @@ class Model:
             if at < pstart or (limit is not None and at >= limit):
                 continue
             back = T.parse(e.get("returned_at", e["at"]))
-            if e["event"] == "replaced" and e.get("instead_of_repair") and restart:
+            repaired = e["event"] == "repaired"
+            if not repaired and restart and (restart.get("condition") != "instead_of_repair"
+                                             or e.get("instead_of_repair")):
                 pstart = back
                 base, b2 = run(pstart)
-                repairs = 0
+                repairs = chosen = 0
                 end = max(end, base) if end is not None and base is not None else (end or base)
                 burden = max(burden, b2) if burden is not None and b2 is not None else (burden or b2)
-            if e["event"] == "repaired":
+            if repaired and suspension and back > at:
+                away = back - at  # exact elapsed time: both are fixed-offset instants
+
+                def shift(x):
+                    return None if x is None else x.astimezone(timezone.utc) + away
+                base, end = shift(base), shift(end)
+            if repaired:
                 repairs += 1
+                chosen += 0 if e.get("instead_of_replacement") else 1
                 if base is not None:
                     for r in ext_rows:
-                        n = repairs if r.get("max_repairs") is None else min(repairs, r["max_repairs"])
+                        counted = chosen if r.get("condition") == CHOSE else repairs
+                        n = counted if r.get("max_repairs") is None else min(counted, r["max_repairs"])
+                        if n == 0:
+                            continue
                         ext = self.add(base, {"value": r["duration"]["value"] * n, "unit": r["duration"]["unit"]})
                         if ext > end:
                             end = ext
-            if grace_row and end is not None:
+            if grace_row and end is not None and (grace_row.get("condition") != "after_repair" or repaired):
                 g = self.add(back, grace_row["duration"])
                 if g > max(end, grace or end):
                     grace = g
@@ -397,12 +417,12 @@ def add(vec, ok, err, timefns):
     sc("eu_period_counts_from_delivery_not_sale", item([legal("EU")], [SOLD, ev("delivered", "2026-09-30T10:00:00+01:00")]),
        "2028-09-15T10:00:00+01:00")
     sc("eu_no_delivery_counts_from_sale", item([legal("EU")], [SOLD]), "2028-08-04T10:00:00+01:00")
-    sc("eu_second_hand_agreed_below_floor_gets_one_year",
+    # Art. 10(6) lets member states allow a shorter agreed period: the EU row has no floor, so an
+    # agreed period is ignored (ES, PT and DE took the option; their rows have a floor).
+    sc("eu_second_hand_agreed_period_ignored_without_a_floor",
        item([legal("EU", agreed_period={"value": 6, "unit": "months"})], eu, second_hand=True), "2027-06-01T10:00:00+01:00")
-    sc("eu_second_hand_agreed_18_months_kept",
-       item([legal("EU", agreed_period={"value": 18, "unit": "months"})], eu, second_hand=True), "2027-12-01T10:00:00Z")
-    sc("eu_second_hand_agreed_18_months_ends",
-       item([legal("EU", agreed_period={"value": 18, "unit": "months"})], eu, second_hand=True), "2028-02-06T10:00:00Z")
+    sc("eu_second_hand_keeps_the_full_two_years",
+       item([legal("EU", agreed_period={"value": 12, "unit": "months"})], eu, second_hand=True), "2028-08-05T09:59:59+01:00")
     sc("eu_agreed_period_ignored_when_not_second_hand",
        item([legal("EU", agreed_period={"value": 12, "unit": "months"})], eu), "2028-01-10T10:00:00Z")
     rep = ev("repaired", "2027-05-01T10:00:00+01:00", under="legal")
@@ -416,6 +436,13 @@ def add(vec, ok, err, timefns):
        item([legal("EU"), mfr()], eu + [ev("repaired", "2027-05-01T10:00:00+01:00", under="MFR")]), "2028-09-01T10:00:00+01:00")
     sc("eu_repair_after_the_period_does_not_extend",
        item([legal("EU")], eu + [ev("repaired", "2028-09-01T10:00:00+01:00", under="legal")]), "2028-10-01T10:00:00+01:00")
+    sc("eu_repair_instead_of_the_chosen_replacement_does_not_extend",
+       item([legal("EU")], eu + [ev("repaired", "2027-05-01T10:00:00+01:00", under="legal", instead_of_replacement=True)]),
+       "2028-09-01T10:00:00+01:00")
+    sc("eu_chosen_repair_after_an_imposed_one_extends",
+       item([legal("EU")], eu + [ev("repaired", "2027-05-01T10:00:00+01:00", under="legal", instead_of_replacement=True),
+                                 ev("repaired", "2027-09-01T10:00:00+01:00", under="legal")]),
+       "2029-03-01T10:00:00Z")
     sc("eu_before_delivery_not_started", item([legal("EU")], eu), "2026-08-04T10:00:00+01:00")
     sc("eu_excluded_reason_is_not_a_lack_of_conformity",
        item([legal("EU", excluded_reasons=["DROP"])], eu), "2027-01-10T10:00:00Z", reason="DROP")
@@ -433,6 +460,22 @@ def add(vec, ok, err, timefns):
        item([legal("ES")], es + [ev("repaired", "2027-02-01T10:00:00+01:00", under="legal")]),
        "2030-03-01T10:00:00+01:00", zone="Europe/Madrid")
 
+    es25 = [SOLD_2025, DELIV_2025]
+    away = ev("repaired", "2026-01-10T10:00:00Z", under="legal", returned_at="2026-01-30T10:00:00Z")
+    sc("es_repair_suspends_the_period", item([legal("ES")], es25 + [away]), "2028-04-09T11:59:59+02:00", zone="Europe/Madrid")
+    sc("es_suspended_period_ends", item([legal("ES")], es25 + [away]), "2028-04-09T12:00:00+02:00", zone="Europe/Madrid")
+    sc("es_repair_without_time_away_does_not_suspend",
+       item([legal("ES")], es25 + [ev("repaired", "2026-01-10T10:00:00Z", under="legal")]), "2028-03-20T11:00:00+01:00",
+       zone="Europe/Madrid")
+    late_es = ev("repaired", "2028-03-01T10:00:00Z", under="legal", returned_at="2028-03-05T10:00:00Z")
+    sc("es_repaired_defect_one_year_after_return", item([legal("ES")], es25 + [late_es]), "2028-09-01T10:00:00+02:00",
+       zone="Europe/Madrid")
+    sc("es_repaired_defect_window_ends", item([legal("ES")], es25 + [late_es]), "2029-03-05T11:00:00+01:00",
+       zone="Europe/Madrid")
+    sc("es_replacement_opens_no_repaired_defect_window",
+       item([legal("ES")], es25 + [ev("replaced", "2028-03-01T10:00:00Z", under="legal", returned_at="2028-03-05T10:00:00Z")]),
+       "2028-09-01T10:00:00+02:00", zone="Europe/Madrid")
+
     pt25 = [SOLD_2025, DELIV_2025]
     sc("pt_three_years_burden_two", item([legal("PT")], pt25), "2026-12-01T10:00:00Z")
     sc("pt_third_year_needs_review", item([legal("PT")], pt25), "2027-12-01T10:00:00Z")
@@ -442,6 +485,20 @@ def add(vec, ok, err, timefns):
     sc("pt_two_repairs_add_twelve_months", item([legal("PT")], pt25 + reps[:2]), "2029-03-01T10:00:00Z")
     sc("pt_five_repairs_add_at_most_four_times_six_months", item([legal("PT")], pt25 + reps), "2030-03-19T10:00:00Z")
     sc("pt_five_repairs_end_after_24_months", item([legal("PT")], pt25 + reps), "2030-03-20T10:00:00Z")
+    sc("pt_repair_instead_of_the_chosen_replacement_does_not_extend",
+       item([legal("PT")], pt25 + [ev("repaired", "2025-05-10T10:00:00Z", under="legal", instead_of_replacement=True)]),
+       "2028-03-20T10:00:00Z")
+    sc("pt_second_hand_agreed_period_raised_to_18_months",
+       item([legal("PT", agreed_period={"value": 12, "unit": "months"})], pt25, second_hand=True), "2026-09-01T10:00:00+01:00")
+    sc("pt_second_hand_18_months_end",
+       item([legal("PT", agreed_period={"value": 12, "unit": "months"})], pt25, second_hand=True), "2026-09-20T10:00:00+01:00")
+    sc("pt_second_hand_agreed_two_years_kept",
+       item([legal("PT", agreed_period={"value": 2, "unit": "years"})], pt25, second_hand=True), "2027-03-01T10:00:00Z")
+    sc("pt_second_hand_without_agreement_three_years", item([legal("PT")], pt25, second_hand=True), "2028-03-01T10:00:00Z")
+    swap = ev("replaced", "2027-06-01T10:00:00+01:00", under="legal", returned_at="2027-06-08T10:00:00+01:00")
+    sc("pt_replacement_starts_a_new_three_years", item([legal("PT")], pt25 + [swap]), "2030-06-01T10:00:00+01:00")
+    sc("pt_replacement_new_period_ends", item([legal("PT")], pt25 + [swap]), "2030-06-08T10:00:00+01:00")
+    sc("pt_replacement_restarts_the_burden", item([legal("PT")], pt25 + [swap]), "2029-01-10T10:00:00Z")
     pt26 = [SOLD, DELIV]
     r26 = [ev("repaired", "2027-%02d-10T10:00:00Z" % m, under="legal") for m in (1, 2, 3)]
     sc("pt_one_repair_after_2026_07_31_takes_the_eu_12_months", item([legal("PT")], pt26 + r26[:1]), "2030-06-01T10:00:00+01:00")
@@ -454,6 +511,9 @@ def add(vec, ok, err, timefns):
        zone="Europe/Paris")
     frr = [ev("repaired", "2025-%02d-10T10:00:00Z" % m, under="legal") for m in (6, 9, 12)]
     sc("fr_each_repair_adds_six_months", item([legal("FR")], fr + frr), "2028-09-01T10:00:00+02:00", zone="Europe/Paris")
+    sc("fr_every_repair_extends_even_one_the_consumer_did_not_choose",
+       item([legal("FR")], fr + [ev("repaired", "2025-06-10T10:00:00Z", under="legal", instead_of_replacement=True)]),
+       "2027-08-01T10:00:00+02:00", zone="Europe/Paris")
     sc("fr_replacement_instead_of_repair_restarts",
        item([legal("FR")], fr + [ev("replaced", "2026-11-02T10:00:00Z", under="legal", instead_of_repair=True,
                                      returned_at="2026-11-05T10:00:00Z")]),
@@ -569,6 +629,31 @@ def add(vec, ok, err, timefns):
     sc("no_warranties_not_covered", item([], [SOLD]), "2027-01-10T10:00:00Z")
     sc("fixed_offset_without_zone", item([legal("EU")], eu), "2027-03-01T10:00:00+02:00", zone=None)
 
+    # -- points docs/stacks.md pins down ----------------------------------------------------------
+    def pin(name, it, failure_at, absent=None, **extra):
+        req = {"op": "stack_coverage", "item": it, "failure_at": failure_at, "zone": "Europe/Lisbon"}
+        req.update(extra)
+        vec("stack_pin_" + name, req, ok(stack_answer(req)), absent)
+    pin("extended_plan_payer_is_plan_provider", item([mfr(), plan], [SOLD]), "2028-01-10T10:00:00Z")
+    pin("needs_review_answer_names_the_reviewed_layers_payer", item([legal("PT"), mfr()], [SOLD, DELIV]),
+        "2028-09-10T10:00:00+01:00")
+    pin("no_answer_has_null_payer", item([mfr()], [SOLD]), "2028-01-10T10:00:00Z")
+    pin("layers_in_item_order_codes_in_code_order",
+        item([dict(plan, starts_on="sold"), legal("PT"), mfr()], [SOLD, DELIV]), "2031-01-10T10:00:00Z", reason="WATER")
+    pin("first_needs_review_layer_by_precedence_not_item_order",
+        item([legal("PT"), mfr(dict(capped, id="LOADER-5Y", duration={"value": 5, "unit": "years"}))], [SOLD, DELIV]),
+        "2028-09-10T10:00:00+01:00")
+    pin("events_after_the_failure_count",
+        item([legal("PT")], [SOLD, DELIV, ev("repaired", "2029-08-01T10:00:00+01:00", under="legal")]),
+        "2029-07-20T10:00:00+01:00")
+    pin("no_grace_end_without_a_grace", item([legal("PT")], [SOLD, DELIV]), "2027-01-10T10:00:00Z",
+        absent=["result.layers[0].grace_end"])
+    vec("expiring_pin_default_zone_is_the_offset_of_as_of",
+        {"op": "expiring", "as_of": "2027-07-15T10:00:00-04:00", "within": {"value": 30, "unit": "days"},
+         "items": [item([mfr()], [SOLD], id="A")]},
+        ok(expiring_answer({"op": "expiring", "as_of": "2027-07-15T10:00:00-04:00",
+                            "within": {"value": 30, "unit": "days"}, "items": [item([mfr()], [SOLD], id="A")]})))
+
     # -- errors -----------------------------------------------------------------------------------
     sc_err("unknown_jurisdiction", item([legal("ZZ")], [SOLD]), "item.warranties[0].jurisdiction")
     sc_err("statutory_without_jurisdiction", item([{"id": "legal", "kind": "statutory"}], [SOLD]),
@@ -598,6 +683,16 @@ def add(vec, ok, err, timefns):
     sc_err("preset_row_bad_date", item([legal("PT")], [SOLD]), "presets[0].from",
            presets=[{"jurisdiction": "PT", "rule": "period", "duration": {"value": 1, "unit": "years"},
                      "from": "2020-02-30", "reference": "x"}])
+    sc_err("preset_row_condition_of_another_rule", item([legal("PT")], [SOLD]), "presets[1].condition",
+           presets=[row("PT", "period", (3, "years"), None, "2020-01-01", "x"),
+                    row("PT", "burden", (1, "years"), None, "2020-01-01", "x", "after_repair")])
+    sc_err("preset_row_restart_with_a_duration", item([legal("PT")], [SOLD]), "presets[0].duration",
+           presets=[row("PT", "replacement_restart", (1, "years"), None, "2020-01-01", "x")])
+    sc_err("preset_row_unknown_condition", item([legal("PT")], [SOLD]), "presets[0].condition",
+           presets=[row("PT", "repair_extension", (1, "years"), None, "2020-01-01", "x", "always")])
+    sc_err("instead_of_replacement_on_a_replacement", item([legal("PT")], [SOLD, ev("replaced", "2027-01-01T10:00:00Z",
+                                                                                      under="legal", instead_of_replacement=True)]),
+           "item.events[1].instead_of_replacement")
     sc_err("too_many_layers", item([mfr(id="M%d" % i) for i in range(65)], [SOLD]), "item.warranties")
 
     # -- expiring -----------------------------------------------------------------------------------
@@ -633,10 +728,13 @@ def add(vec, ok, err, timefns):
     # -- the preset table ---------------------------------------------------------------------------
     for j in ["EU", "ES", "PT", "FR", "DE", "SE", "UK", "NL"]:
         rows = [r for r in PRESETS if r["jurisdiction"] == j]
+        absent = ["result.rows[%d].%s" % (i, k) for i, r in enumerate(rows)
+                  for k in ("duration", "max_repairs", "condition", "until") if k not in r]
         vec("statutory_presets_" + j.lower(), {"op": "statutory_presets", "jurisdiction": j},
-            ok({"jurisdictions": [j], "rows": rows}))
+            ok({"version": PRESETS_VERSION, "jurisdictions": [j], "rows": rows}), absent)
     vec("statutory_presets_all", {"op": "statutory_presets"},
-        ok({"jurisdictions": ["EU", "ES", "PT", "FR", "DE", "SE", "UK", "NL"], "rows": PRESETS}))
+        ok({"version": PRESETS_VERSION, "jurisdictions": ["EU", "ES", "PT", "FR", "DE", "SE", "UK", "NL"],
+            "rows": PRESETS}))
     vec("statutory_presets_unknown", {"op": "statutory_presets", "jurisdiction": "ZZ"},
         err("INVALID_INPUT", "jurisdiction"))
     json.dumps(PRESETS)

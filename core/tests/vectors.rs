@@ -82,7 +82,7 @@ fn every_answer_is_byte_for_byte_the_golden_one() {
         for f in files(dir) {
             let case = Case::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
             let mut engine = Engine::new();
-            for (step, (request, _)) in case.steps.iter().enumerate() {
+            for (step, (request, _, _)) in case.steps.iter().enumerate() {
                 let line = serde_json::json!({
                     "file": format!("{dir}/{}", f.file_name().unwrap().to_string_lossy()),
                     "step": step,

@@ -265,6 +265,8 @@ export interface StackEvent {
   event: StackEventKind; at: Instant;
   /** repaired, replaced: the layer this was a remedy under. */
   under?: string; returned_at?: Instant;
+  /** repaired: the consumer chose a replacement and the seller repaired instead. */
+  instead_of_replacement?: boolean;
   /** replaced */
   requested_at?: Instant; instead_of_repair?: boolean; reason?: string;
   /** voided: one commercial layer (absent: all of them). */
@@ -287,9 +289,11 @@ export interface StackItem {
   second_hand?: boolean; events?: StackEvent[]; warranties?: StackLayer[];
 }
 export type PresetRule = "period" | "open_period" | "burden" | "second_hand_burden" | "second_hand_floor"
-  | "repair_extension" | "replacement_restart" | "returned_grace";
+  | "repair_extension" | "replacement_restart" | "returned_grace" | "repair_suspension";
+/** Which remedies a row counts (docs/stacks.md): each belongs to one rule. */
+export type PresetCondition = "consumer_chose_repair" | "instead_of_repair" | "after_repair";
 export interface PresetRow {
-  jurisdiction: string; rule: PresetRule; duration?: Duration; max_repairs?: number;
+  jurisdiction: string; rule: PresetRule; duration?: Duration; max_repairs?: number; condition?: PresetCondition;
   /** YYYY-MM-DD: goods sold on or after */
   from: string; until?: string; reference: string;
 }
@@ -298,7 +302,8 @@ export interface StackCoverageRequest {
   zone?: Zone; presets?: PresetRow[];
 }
 export interface StackExtension {
-  by: "repaired" | "replaced"; at: Instant; rule: "repair_extension" | "replacement_restart" | "returned_grace";
+  by: "repaired" | "replaced"; at: Instant;
+  rule: "repair_extension" | "replacement_restart" | "returned_grace" | "repair_suspension";
   end: Instant; reference: string;
 }
 export interface LayerAnswer {

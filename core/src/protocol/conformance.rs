@@ -21,6 +21,10 @@ pub struct Vector {
     pub request_text: Option<String>,
     /// What the response must contain.
     pub expect: Value,
+    /// Paths (`result.rows[2].max_repairs`) that must not be in the response: what a subset
+    /// cannot say.
+    #[serde(default)]
+    pub absent: Vec<String>,
 }
 
 impl Vector {
@@ -43,8 +47,9 @@ impl Step {
 pub struct Case {
     /// The file's `name`.
     pub name: String,
-    /// The requests in order, each with what its response must contain.
-    pub steps: Vec<(String, Value)>,
+    /// The requests in order, each with what its response must contain and the paths it
+    /// must not contain.
+    pub steps: Vec<(String, Value, Vec<String>)>,
 }
 
 /// Why a [`Case`] did not conform.
@@ -67,7 +72,7 @@ impl Case {
             let steps = s
                 .steps
                 .into_iter()
-                .map(|st| (st.request_text(), st.expect))
+                .map(|st| (st.request_text(), st.expect, st.absent))
                 .collect();
             Ok(Case {
                 name: s.name,
@@ -78,7 +83,7 @@ impl Case {
             let text = v.request_text();
             Ok(Case {
                 name: v.name,
-                steps: vec![(text, v.expect)],
+                steps: vec![(text, v.expect, v.absent)],
             })
         }
     }
@@ -86,10 +91,15 @@ impl Case {
     /// Runs the steps through one fresh engine, stopping at the first that does not conform.
     pub fn run(&self) -> Result<(), CaseFailure> {
         let mut engine = crate::Engine::new();
-        for (step, (request, expect)) in self.steps.iter().enumerate() {
+        for (step, (request, expect, absent)) in self.steps.iter().enumerate() {
             let response = engine.call(request);
             let actual: Value = serde_json::from_str(&response).unwrap_or_default();
-            let diff = mismatches(expect, &actual);
+            let mut diff = mismatches(expect, &actual);
+            for path in absent {
+                if let Some(v) = lookup(&actual, path) {
+                    diff.push(format!("{path}: expected absent, got {v}"));
+                }
+            }
             if !diff.is_empty() {
                 return Err(CaseFailure {
                     step,
@@ -130,6 +140,25 @@ pub struct Step {
     pub request_text: Option<String>,
     /// What the response must contain.
     pub expect: Value,
+    /// Paths that must not be in the response.
+    #[serde(default)]
+    pub absent: Vec<String>,
+}
+
+/// The value at `path` (`a.b[2].c`, the error paths' syntax), if there is one.
+pub fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut at = value;
+    for part in path.split('.') {
+        let (key, indexes) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            at = at.get(key)?;
+        }
+        for index in indexes.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = index.strip_suffix(']')?.parse().ok()?;
+            at = at.get(i)?;
+        }
+    }
+    Some(at)
 }
 
 /// Compares `actual` with `expected` as a subset: every key of an expected object is present
@@ -192,6 +221,21 @@ fn walk(e: &Value, a: &Value, path: &str, out: &mut Vec<String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn absent_paths() {
+        let v = json!({"result": {"rows": [{"a": 1}, {"a": 2, "b": null}]}});
+        assert_eq!(lookup(&v, "result.rows[1].a"), Some(&json!(2)));
+        assert_eq!(lookup(&v, "result.rows[1].b"), Some(&Value::Null));
+        assert_eq!(lookup(&v, "result.rows[0].b"), None);
+        assert_eq!(lookup(&v, "result.rows[2]"), None);
+        let case = Case::parse(
+            r#"{"name": "n", "request": {"op": "version"}, "expect": {"ok": true}, "absent": ["result.operations"]}"#,
+        )
+        .unwrap();
+        let fail = case.run().unwrap_err();
+        assert!(fail.mismatches[0].starts_with("result.operations: expected absent"));
+    }
 
     #[test]
     fn subset_semantics() {

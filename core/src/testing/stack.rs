@@ -168,6 +168,7 @@ pub fn arb_event(layers: usize) -> impl Strategy<Value = Event> {
                         None
                     },
                     instead_of_repair: kind == EventKind::Replaced && instead,
+                    instead_of_replacement: kind == EventKind::Repaired && instead,
                     reason: if kind == EventKind::Replaced {
                         reason
                             .and_then(|r| REASONS.get(r))
@@ -324,6 +325,7 @@ pub fn check_a_repair_never_shortens(item: &StackItem, repair: &Event) -> Result
     repair.event = EventKind::Repaired;
     repair.requested_at = None;
     repair.instead_of_repair = false;
+    repair.instead_of_replacement = false;
     repair.reason = None;
     more.events.push(repair);
     let after = timelines(&more)?;

@@ -52,6 +52,10 @@ pub struct Event {
     /// `replaced`: the consumer chose a repair and the seller replaced instead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub instead_of_repair: bool,
+    /// `repaired`: the consumer chose a replacement and the seller repaired instead (the
+    /// repair does not count for rows with `condition: consumer_chose_repair`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub instead_of_replacement: bool,
     /// `replaced`: the replacement reason (a reason id of the layers' terms); `voided`: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -76,6 +80,7 @@ impl Event {
             returned_at: None,
             requested_at: None,
             instead_of_repair: false,
+            instead_of_replacement: false,
             reason: None,
             layer: None,
             component: None,
@@ -93,6 +98,7 @@ impl Event {
                         e.returned_at,
                         e.requested_at,
                         e.instead_of_repair,
+                        e.instead_of_replacement,
                         e.reason.clone(),
                         e.layer.clone(),
                         e.component.clone(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::time::{Duration, ParsedStr, Unit};
 
 /// The version of the built-in table: the date its rows were last reviewed.
-pub const PRESETS_VERSION: &str = "2026-12-01";
+pub const PRESETS_VERSION: &str = "2026-12-06";
 
 /// What a preset row says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -29,14 +29,52 @@ pub enum Rule {
     SecondHandBurden,
     /// Second-hand goods: the parties may agree a shorter period, not below `duration`.
     SecondHandFloor,
-    /// A repair chosen as the remedy extends the period (from its end) by `duration`, for at
-    /// most `max_repairs` repairs (`null`: every repair).
+    /// A repair extends the period (from its end) by `duration`, for at most `max_repairs`
+    /// repairs (absent: every repair); with `condition: consumer_chose_repair`, only repairs
+    /// the consumer chose count.
     RepairExtension,
-    /// A replacement made instead of the repair the consumer chose starts a new period (and
-    /// burden) from the replacement's handover.
+    /// A replacement starts a new period (and burden) from the replacement's handover; with
+    /// `condition: instead_of_repair`, only one made instead of the repair the consumer chose.
     ReplacementRestart,
-    /// Claims do not lapse before `duration` after repaired or replaced goods are handed back.
+    /// Claims do not lapse before `duration` after repaired or replaced goods are handed back;
+    /// with `condition: after_repair`, after repairs only.
     ReturnedGrace,
+    /// The period does not run while the goods are with the seller for a repair (from the
+    /// repair's `at` to its `returned_at`): its end moves later by that time.
+    RepairSuspension,
+}
+
+/// Which remedies a row counts, where the law names some of them only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// `repair_extension`: only repairs the consumer chose (a repair with
+    /// `instead_of_replacement: true` does not count).
+    ConsumerChoseRepair,
+    /// `replacement_restart`: only replacements with `instead_of_repair: true`.
+    InsteadOfRepair,
+    /// `returned_grace`: only after repairs.
+    AfterRepair,
+}
+
+impl Condition {
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::ConsumerChoseRepair => "consumer_chose_repair",
+            Condition::InsteadOfRepair => "instead_of_repair",
+            Condition::AfterRepair => "after_repair",
+        }
+    }
+
+    /// The one rule this condition belongs to.
+    pub fn rule(self) -> Rule {
+        match self {
+            Condition::ConsumerChoseRepair => Rule::RepairExtension,
+            Condition::InsteadOfRepair => Rule::ReplacementRestart,
+            Condition::AfterRepair => Rule::ReturnedGrace,
+        }
+    }
 }
 
 /// A calendar date `YYYY-MM-DD`.
@@ -71,9 +109,12 @@ pub struct PresetRow {
     /// The row's length, where it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
-    /// `repair_extension`: how many repairs extend the period (`null`: every one).
+    /// `repair_extension`: how many repairs extend the period (absent: every one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_repairs: Option<u32>,
+    /// Which remedies the row counts (absent: every one its rule names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
     /// The row applies to goods sold on or after this date.
     pub from: Day,
     /// The row applies to goods sold before this date, when given.
@@ -92,12 +133,30 @@ impl PresetRow {
     /// Checks what serde cannot: the rule has the fields it needs. Paths relative to the row.
     pub fn validate(&self) -> crate::error::Result<()> {
         use crate::error::Error;
-        let needs_duration = !matches!(self.rule, Rule::OpenPeriod | Rule::ReplacementRestart);
-        if needs_duration && self.duration.is_none() {
+        let no_duration = matches!(self.rule, Rule::ReplacementRestart | Rule::RepairSuspension);
+        if no_duration && self.duration.is_some() {
+            return Err(Error::invalid(
+                "duration",
+                format!("a `{}` row has no duration", rule_name(self.rule)),
+            ));
+        }
+        if !no_duration && self.rule != Rule::OpenPeriod && self.duration.is_none() {
             return Err(Error::invalid(
                 "duration",
                 format!("a `{}` row needs a duration", rule_name(self.rule)),
             ));
+        }
+        if let Some(c) = self.condition {
+            if c.rule() != self.rule {
+                return Err(Error::invalid(
+                    "condition",
+                    format!(
+                        "`{}` is a condition of `{}` rows only",
+                        c.name(),
+                        rule_name(c.rule())
+                    ),
+                ));
+            }
         }
         if self.max_repairs.is_some() && self.rule != Rule::RepairExtension {
             return Err(Error::invalid(
@@ -126,6 +185,7 @@ pub fn rule_name(r: Rule) -> &'static str {
         Rule::RepairExtension => "repair_extension",
         Rule::ReplacementRestart => "replacement_restart",
         Rule::ReturnedGrace => "returned_grace",
+        Rule::RepairSuspension => "repair_suspension",
     }
 }
 
@@ -149,49 +209,58 @@ const RIGHT_TO_REPAIR_FROM: (i32, u32, u32) = (2026, 7, 31);
 const ART_10_2A: &str =
     "Directive (EU) 2019/771, Art. 10(2a), inserted by Directive (EU) 2024/1799 (right to repair)";
 
+/// One built-in row: jurisdiction, rule, duration, max_repairs, condition, from, reference.
 type RawRow = (
     &'static str,
     Rule,
     Option<(u32, Unit)>,
     Option<u32>,
+    Option<Condition>,
     (i32, u32, u32),
     &'static str,
 );
 
-/// The built-in rows. EU member states' tables repeat the Art. 10(2a) row: the directive's
-/// minimum binds every member state for goods sold from 31 July 2026.
+use Condition::{AfterRepair, ConsumerChoseRepair, InsteadOfRepair};
+
+/// The built-in rows (docs/stacks.md says, row by row, which text each comes from). EU member
+/// states' tables repeat the Art. 10(2a) row: the directive's minimum binds every member state
+/// for goods sold from 31 July 2026.
+#[rustfmt::skip]
 const RAW: &[RawRow] = &[
-    ("EU", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 10(1)"),
-    ("EU", Rule::Burden, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 11(1)"),
-    ("EU", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 10(6)"),
-    ("EU", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("ES", Rule::Period, Some((3, Unit::Years)), None, EU_DIRECTIVE_FROM, "Real Decreto Legislativo 1/2007 (TRLGDCU), art. 120.1, as amended by Real Decreto-ley 7/2021"),
-    ("ES", Rule::Burden, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 121"),
-    ("ES", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 120.1, second paragraph"),
-    ("ES", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("PT", Rule::Period, Some((3, Unit::Years)), None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 12.º, n.º 1"),
-    ("PT", Rule::Burden, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 13.º, n.º 1"),
-    ("PT", Rule::RepairExtension, Some((6, Unit::Months)), Some(4), EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 18.º, n.º 4"),
-    ("PT", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("FR", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-3"),
-    ("FR", Rule::Burden, Some((24, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
-    ("FR", Rule::SecondHandBurden, Some((12, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
-    ("FR", Rule::RepairExtension, Some((6, Unit::Months)), None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, first paragraph"),
-    ("FR", Rule::ReplacementRestart, None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, second paragraph"),
-    ("FR", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("DE", Rule::Period, Some((2, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 438(1) Nr. 3"),
-    ("DE", Rule::Burden, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 477(1)"),
-    ("DE", Rule::SecondHandFloor, Some((1, Unit::Years)), None, EU_DIRECTIVE_FROM, "BGB § 476(2)"),
-    ("DE", Rule::ReturnedGrace, Some((2, Unit::Months)), None, EU_DIRECTIVE_FROM, "BGB § 475e(4)"),
-    ("DE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("SE", Rule::Period, Some((3, Unit::Years)), None, (2022, 5, 1), "Konsumentköplag (2022:260): complaint within three years of receipt"),
-    ("SE", Rule::Burden, Some((2, Unit::Years)), None, (2022, 5, 1), "Konsumentköplag (2022:260): defect within two years presumed at delivery"),
-    ("SE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
-    ("UK", Rule::OpenPeriod, Some((6, Unit::Years)), None, (2015, 10, 1), "Consumer Rights Act 2015, ss. 9-10 and 19; Limitation Act 1980, s. 5 (England and Wales)"),
-    ("UK", Rule::Burden, Some((6, Unit::Months)), None, (2015, 10, 1), "Consumer Rights Act 2015, s. 19(14)-(15)"),
-    ("NL", Rule::OpenPeriod, None, None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:17"),
-    ("NL", Rule::Burden, Some((12, Unit::Months)), None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:18(2)"),
-    ("NL", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("EU", Rule::Period, Some((2, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 10(1)"),
+    ("EU", Rule::Burden, Some((1, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Directive (EU) 2019/771, Art. 11(1)"),
+    ("EU", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("ES", Rule::Period, Some((3, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Real Decreto Legislativo 1/2007 (TRLGDCU), art. 120.1, as amended by Real Decreto-ley 7/2021"),
+    ("ES", Rule::Burden, Some((2, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 121"),
+    ("ES", Rule::SecondHandFloor, Some((1, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 120.1, second paragraph"),
+    ("ES", Rule::RepairSuspension, None, None, None, EU_DIRECTIVE_FROM, "TRLGDCU, art. 119 ter (the repair suspends the period)"),
+    ("ES", Rule::ReturnedGrace, Some((1, Unit::Years)), None, Some(AfterRepair), EU_DIRECTIVE_FROM, "TRLGDCU, art. 119 ter (one year for the defect that was repaired)"),
+    ("ES", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("PT", Rule::Period, Some((3, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 12.º, n.º 1"),
+    ("PT", Rule::Burden, Some((2, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 13.º, n.º 1"),
+    ("PT", Rule::SecondHandFloor, Some((18, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 12.º (used goods: 18 months by agreement)"),
+    ("PT", Rule::RepairExtension, Some((6, Unit::Months)), Some(4), Some(ConsumerChoseRepair), EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 18.º, n.º 4"),
+    ("PT", Rule::ReplacementRestart, None, None, None, EU_DIRECTIVE_FROM, "Decreto-Lei n.º 84/2021, art. 18.º (the substitute goods)"),
+    ("PT", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("FR", Rule::Period, Some((2, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-3"),
+    ("FR", Rule::Burden, Some((24, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
+    ("FR", Rule::SecondHandBurden, Some((12, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-7"),
+    ("FR", Rule::RepairExtension, Some((6, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, first paragraph"),
+    ("FR", Rule::ReplacementRestart, None, None, Some(InsteadOfRepair), EU_DIRECTIVE_FROM, "Code de la consommation, art. L217-13, second paragraph"),
+    ("FR", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("DE", Rule::Period, Some((2, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "BGB § 438(1) Nr. 3"),
+    ("DE", Rule::Burden, Some((1, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "BGB § 477(1)"),
+    ("DE", Rule::SecondHandFloor, Some((1, Unit::Years)), None, None, EU_DIRECTIVE_FROM, "BGB § 476(2)"),
+    ("DE", Rule::ReturnedGrace, Some((2, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "BGB § 475e(4)"),
+    ("DE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("SE", Rule::Period, Some((3, Unit::Years)), None, None, (2022, 5, 1), "Konsumentköplag (2022:260): complaint within three years of receipt"),
+    ("SE", Rule::Burden, Some((2, Unit::Years)), None, None, (2022, 5, 1), "Konsumentköplag (2022:260): defect within two years presumed at delivery"),
+    ("SE", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
+    ("UK", Rule::OpenPeriod, Some((6, Unit::Years)), None, None, (2015, 10, 1), "Consumer Rights Act 2015, ss. 9-10 and 19; Limitation Act 1980, s. 5 (England and Wales)"),
+    ("UK", Rule::Burden, Some((6, Unit::Months)), None, None, (2015, 10, 1), "Consumer Rights Act 2015, s. 19(14)-(15)"),
+    ("NL", Rule::OpenPeriod, None, None, None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:17"),
+    ("NL", Rule::Burden, Some((12, Unit::Months)), None, None, EU_DIRECTIVE_FROM, "Burgerlijk Wetboek, art. 7:18(2)"),
+    ("NL", Rule::RepairExtension, Some((12, Unit::Months)), Some(1), Some(ConsumerChoseRepair), RIGHT_TO_REPAIR_FROM, ART_10_2A),
 ];
 
 fn date((y, m, d): (i32, u32, u32)) -> Day {
@@ -203,11 +272,12 @@ pub fn builtin() -> &'static [PresetRow] {
     static ROWS: OnceLock<Vec<PresetRow>> = OnceLock::new();
     ROWS.get_or_init(|| {
         RAW.iter()
-            .map(|&(j, rule, d, max, from, reference)| PresetRow {
+            .map(|&(j, rule, d, max, condition, from, reference)| PresetRow {
                 jurisdiction: j.to_string(),
                 rule,
                 duration: d.map(|(v, u)| Duration::new(v, u)),
                 max_repairs: max,
+                condition,
                 from: date(from),
                 until: None,
                 reference: reference.to_string(),

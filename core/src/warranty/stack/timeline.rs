@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::model::{Event, EventKind, Layer, LayerKind, StackItem, StartsOn, MAX_LAYERS};
-use super::presets::{Presets, Rule};
+use super::presets::{Condition, PresetRow, Presets, Rule};
 use crate::error::{Error, Result};
 use crate::time::{self, Calendar, Duration, Instant, Unit};
 use crate::warranty::coverage::{self, Code};
@@ -285,10 +285,14 @@ impl<'a> Stack<'a> {
         let (mut base_end, mut burden_end) = run(start)?;
         let mut end = base_end;
         let mut grace: Option<Instant> = None;
+        // Repairs counted so far since the period last started: every one, and the ones the
+        // consumer chose (rows with `condition: consumer_chose_repair` count only those).
         let mut repairs: u32 = 0;
+        let mut chosen: u32 = 0;
         let extension_rows: Vec<_> = p.all_in_force(juris, Rule::RepairExtension, sold).collect();
         let restart = p.in_force(juris, Rule::ReplacementRestart, sold);
         let grace_row = p.in_force(juris, Rule::ReturnedGrace, sold);
+        let suspension = p.in_force(juris, Rule::RepairSuspension, sold);
         let mut period_start = start;
         for e in &self.events {
             let remedy = matches!(e.event, EventKind::Repaired | EventKind::Replaced)
@@ -300,32 +304,67 @@ impl<'a> Stack<'a> {
             if !remedy || e.at < period_start || !live {
                 continue;
             }
-            if e.event == EventKind::Replaced && e.instead_of_repair {
-                if let Some(row) = restart {
-                    period_start = e.returned();
-                    let (b, bur) = run(period_start)?;
-                    base_end = b;
-                    repairs = 0;
-                    end = end.max(b);
-                    burden_end = burden_end.max(bur);
+            let repaired = e.event == EventKind::Repaired;
+            let extension = |rule: Rule, to: Instant, row: &PresetRow| Extension {
+                by: e.event,
+                at: cal.localize(e.at),
+                rule,
+                end: cal.localize(to),
+                reference: row.reference.clone(),
+            };
+            if let Some(row) = restart.filter(|r| {
+                !repaired
+                    && (r.condition != Some(Condition::InsteadOfRepair) || e.instead_of_repair)
+            }) {
+                period_start = e.returned();
+                let (b, bur) = run(period_start)?;
+                base_end = b;
+                repairs = 0;
+                chosen = 0;
+                end = end.max(b);
+                burden_end = burden_end.max(bur);
+                if let Some(new_end) = end {
+                    t.extensions
+                        .push(extension(Rule::ReplacementRestart, new_end, row));
+                }
+            }
+            if let (true, Some(row)) = (repaired, suspension) {
+                let away = e.returned().0.signed_duration_since(e.at.0);
+                let shift = |x: Option<Instant>| -> Result<Option<Instant>> {
+                    x.map(|x| {
+                        x.0.checked_add_signed(away)
+                            .map(Instant)
+                            .ok_or_else(|| range_err("events"))
+                    })
+                    .transpose()
+                };
+                if away > chrono::TimeDelta::zero() {
+                    base_end = shift(base_end)?;
+                    end = shift(end)?;
                     if let Some(new_end) = end {
-                        t.extensions.push(Extension {
-                            by: e.event,
-                            at: cal.localize(e.at),
-                            rule: Rule::ReplacementRestart,
-                            end: cal.localize(new_end),
-                            reference: row.reference.clone(),
-                        });
+                        t.extensions
+                            .push(extension(Rule::RepairSuspension, new_end, row));
                     }
                 }
             }
-            if e.event == EventKind::Repaired {
+            if repaired {
                 repairs = repairs.saturating_add(1);
-                let mut best: Option<(Instant, &super::presets::PresetRow)> = None;
+                if !e.instead_of_replacement {
+                    chosen = chosen.saturating_add(1);
+                }
+                let mut best: Option<(Instant, &PresetRow)> = None;
                 if let Some(base) = base_end {
                     for row in &extension_rows {
                         let Some(d) = row.duration else { continue };
-                        let n = row.max_repairs.map_or(repairs, |m| repairs.min(m));
+                        let counted = if row.condition == Some(Condition::ConsumerChoseRepair) {
+                            chosen
+                        } else {
+                            repairs
+                        };
+                        let n = row.max_repairs.map_or(counted, |m| counted.min(m));
+                        if n == 0 {
+                            continue;
+                        }
                         let total = Duration::new(d.value.saturating_mul(n), d.unit);
                         let ext = add(base, total)?;
                         if best.is_none_or(|(b, _)| ext > b) {
@@ -336,29 +375,20 @@ impl<'a> Stack<'a> {
                 if let (Some((ext, row)), Some(cur)) = (best, end) {
                     if ext > cur {
                         end = Some(ext);
-                        t.extensions.push(Extension {
-                            by: e.event,
-                            at: cal.localize(e.at),
-                            rule: Rule::RepairExtension,
-                            end: cal.localize(ext),
-                            reference: row.reference.clone(),
-                        });
+                        t.extensions
+                            .push(extension(Rule::RepairExtension, ext, row));
                     }
                 }
             }
-            if let (Some(row), Some(d), Some(cur)) =
-                (grace_row, grace_row.and_then(|r| r.duration), end)
-            {
-                let g = add(e.returned(), d)?;
-                if g > grace.map_or(cur, |x| x.max(cur)) {
-                    grace = Some(g);
-                    t.extensions.push(Extension {
-                        by: e.event,
-                        at: cal.localize(e.at),
-                        rule: Rule::ReturnedGrace,
-                        end: cal.localize(g),
-                        reference: row.reference.clone(),
-                    });
+            let grace_applies =
+                |r: &&PresetRow| r.condition != Some(Condition::AfterRepair) || repaired;
+            if let (Some(row), Some(cur)) = (grace_row.filter(grace_applies), end) {
+                if let Some(d) = row.duration {
+                    let g = add(e.returned(), d)?;
+                    if g > grace.map_or(cur, |x| x.max(cur)) {
+                        grace = Some(g);
+                        t.extensions.push(extension(Rule::ReturnedGrace, g, row));
+                    }
                 }
             }
         }
@@ -542,6 +572,11 @@ fn validate(item: &StackItem, presets: &Presets<'_>) -> Result<()> {
             kind != EventKind::Replaced && e.instead_of_repair,
             "instead_of_repair",
             "replaced",
+        )?;
+        only(
+            kind != EventKind::Repaired && e.instead_of_replacement,
+            "instead_of_replacement",
+            "repaired",
         )?;
         only(
             !matches!(kind, EventKind::Replaced | EventKind::Voided) && e.reason.is_some(),
