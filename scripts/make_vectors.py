@@ -392,6 +392,23 @@ res("resolve_end_of_day_policy_end",
     [pol("EOD", [{"product": "P1"}], expiry="end_of_day", duration={"value": 6, "unit": "months"})],
     {"product": "P1"}, "2026-05-01T12:00:00+02:00",
     won("EOD", "product", [("EOD", "product")], end="2026-11-02T00:00:00+01:00"), zone="Europe/Berlin")
+# `candidates` (docs/protocol.md): "all" (the default), "none" (the winner only, `[]`), or N.
+THREE = [pol("F", [{"family": "Digital"}]), pol("B", [{"brand": "Philips"}]), pol("T", [{"product_type": "TV"}])]
+TV = {"product_type": "TV", "brand": "Philips", "family": "Digital"}
+ALL3 = [("T", "product_type"), ("B", "brand"), ("F", "family")]
+res("resolve_candidates_all_is_the_default", THREE, TV, SOLD, won("T", "product_type", ALL3,
+    message="Covered by T for 1 year until 1 May 2027: it names the product type TV, the most specific of 3 applicable "
+            "policies (ties go to the latest effective date, then the lowest number)."), candidates="all")
+res("resolve_candidates_none_lists_no_candidate", THREE, TV, SOLD,
+    won("T", "product_type", [], message="Covered by T for 1 year until 1 May 2027: it names the product type TV."),
+    candidates="none")
+res("resolve_candidates_first_two", THREE, TV, SOLD,
+    won("T", "product_type", ALL3[:2], message="Covered by T for 1 year until 1 May 2027: it names the product type TV."),
+    candidates=2)
+res("resolve_candidates_more_than_there_are", THREE, TV, SOLD, won("T", "product_type", ALL3), candidates=10)
+res("resolve_candidates_none_without_a_match", THREE, {"brand": "Sony"}, SOLD, NOMATCH, candidates="none")
+res("error_resolve_candidates_unknown_word", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates="some")
+res("error_resolve_candidates_negative", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates=-1)
 res("error_resolve_duplicate_policy_id", [pol("A", []), pol("A", [])], {}, SOLD, err("INVALID_INPUT", "policies[1].id"))
 res("error_resolve_cover_with_two_kinds", [pol("A", [{"brand": "X", "family": "Y"}])], {}, SOLD, err("INVALID_INPUT", "policies[0].covers[0]"))
 res("error_resolve_cover_with_no_kind", [pol("A", [{}])], {}, SOLD, err("INVALID_INPUT", "policies[0].covers[0]"))

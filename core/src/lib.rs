@@ -74,7 +74,7 @@ pub use claims::{
 pub use error::{Error, ErrorCode};
 pub use protocol::{call, call_bytes, Engine};
 pub use time::{Calendar, Duration, ExpiryMode, Instant, Unit, Zone};
-pub use warranty::catalog::{Catalog, Item, Resolution};
+pub use warranty::catalog::{Candidates, Catalog, Item, Resolution};
 pub use warranty::coverage::{
     Code, CoverageDecision, CoverageQuery, Outcome, ReplaceDecision, ReplaceQuery, WarrantyRecord,
 };

@@ -94,6 +94,14 @@ proptest! {
     }
 
     #[test]
+    fn resolve_agrees_with_linear_scan_on_skewed_catalogs(
+        policies in arb_skewed_catalog(), item in arb_item(), sold_at in arb_skewed_sale(),
+        bu in prop::option::of(prop::sample::select(&["BU0", "BU1", "BU2"][..])),
+    ) {
+        check_resolve_matches_scan(&policies, &item, sold_at, bu).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
     fn dispatcher_total_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         check_dispatch_total(&bytes).map_err(TestCaseError::fail)?;
     }

@@ -112,6 +112,8 @@ export interface ReplaceResult {
 export interface ResolveRequest {
   policies?: Policy[]; catalog?: string; item: Item; sold_at: Instant;
   business_unit?: string; zone?: Zone;
+  /** "all" (default), "none" (the winner only: `candidates: []`), or the first N. */
+  candidates?: "all" | "none" | number;
 }
 export interface ResolveResult {
   outcome: "covered" | "not_covered";

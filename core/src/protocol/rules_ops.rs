@@ -10,7 +10,7 @@ use super::parse::OpOnly;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::time::{self, human_date, Calendar, Duration, ExpiryMode, Instant, Zone};
-use crate::warranty::catalog::{Catalog, Item};
+use crate::warranty::catalog::{Candidates, Catalog, Item};
 use crate::warranty::coverage::{self, CoverageQuery, ReplaceQuery, WarrantyRecord};
 use crate::warranty::plans::{self, Category, Plan, PlanItem};
 use crate::warranty::policy::{Dec, Policy};
@@ -141,6 +141,8 @@ pub(super) struct ResolveReq {
     business_unit: Option<String>,
     #[serde(default)]
     zone: Option<Zone>,
+    #[serde(default)]
+    candidates: Candidates,
 }
 
 #[derive(Serialize)]
@@ -345,6 +347,7 @@ pub(super) fn no_catalog(path: &str, name: &str) -> Error {
 impl Engine {
     pub(super) fn resolve(&self, r: ResolveReq) -> Result<ResolveResult> {
         let cal = Calendar::for_operation(r.zone, r.sold_at);
+        let bu = r.business_unit.as_deref();
         let res = match (r.policies, r.catalog) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
@@ -360,7 +363,7 @@ impl Engine {
             }
             (Some(ps), None) => {
                 let c = Catalog::new(ps)?;
-                c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+                c.resolve_with(&r.item, r.sold_at, bu, cal, r.candidates)?
                     .explain(&r.item)
             }
             (None, Some(name)) => {
@@ -368,7 +371,7 @@ impl Engine {
                     .catalogs
                     .get(&name)
                     .ok_or_else(|| no_catalog("catalog", &name))?;
-                c.resolve(&r.item, r.sold_at, r.business_unit.as_deref(), cal)?
+                c.resolve_with(&r.item, r.sold_at, bu, cal, r.candidates)?
                     .explain(&r.item)
             }
         };

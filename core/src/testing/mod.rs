@@ -27,7 +27,7 @@ use proptest::prelude::*;
 use crate::time::{
     add_duration, expiry, shift_date, Calendar, Duration, ExpiryMode, Instant, Unit,
 };
-use crate::warranty::catalog::{applies, compare_candidates, Catalog, Item};
+use crate::warranty::catalog::{applies, compare_candidates, Candidates, Catalog, Item};
 use crate::warranty::coverage::{replace, Outcome, ReplaceQuery, WarrantyRecord};
 use crate::warranty::policy::{Cover, CoverKind, Policy, Reason, ReplacementMode, State};
 
@@ -188,6 +188,70 @@ pub fn arb_catalog() -> impl Strategy<Value = Vec<Policy>> {
                 p
             })
             .collect()
+    })
+}
+
+/// A retailer-shaped catalog (issue 22): up to 300 policies of 1–5 covers, most naming one family
+/// or one of two brands, `effective_from` on a few month starts (ties) or none, windows
+/// that often exclude the sale, numbers that collide, about one in seven not effective.
+pub fn arb_skewed_catalog() -> impl Strategy<Value = Vec<Policy>> {
+    let month = |m: i64| {
+        DateTime::from_timestamp(m.saturating_mul(2_629_746).saturating_add(1_577_836_800), 0)
+            .map(|t| Instant(t.fixed_offset()))
+    };
+    let policy = (
+        prop::collection::vec((0..10u8, 0..3usize), 1..6),
+        prop::option::of(0i64..60),
+        prop::option::of(0i64..80),
+        0..5u8,
+        0..7u8,
+        prop::collection::vec(0..3usize, 0..2),
+    )
+        .prop_map(move |(covers, from, until, number, state, bus)| {
+            let mut p = Policy::new("P", Duration::new(12, Unit::Months));
+            p.covers = covers
+                .into_iter()
+                .map(|(k, v)| {
+                    // 40% product, 25% type, 20% brand, 15% family; few values per kind.
+                    let kind = match k {
+                        0..=3 => CoverKind::Product,
+                        4 | 5 => CoverKind::ProductType,
+                        6 | 7 => CoverKind::Brand,
+                        _ => CoverKind::Family,
+                    };
+                    Cover {
+                        kind,
+                        value: VOCAB.get(v).copied().unwrap_or("A").to_string(),
+                    }
+                })
+                .collect();
+            p.effective_from = from.and_then(month);
+            p.effective_until = until.and_then(month);
+            p.number = number.to_string();
+            p.state = if state == 0 {
+                State::NotEffective
+            } else {
+                State::Effective
+            };
+            p.business_units = bus.into_iter().map(|b| format!("BU{b}")).collect();
+            p
+        });
+    prop::collection::vec(policy, 0..300).prop_map(|ps| {
+        ps.into_iter()
+            .enumerate()
+            .map(|(i, mut p)| {
+                // Ids out of load order, so that the id tie-break matters.
+                p.id = format!("P{:03}", i.wrapping_mul(7919) % 1000);
+                p
+            })
+            .collect::<Vec<_>>()
+    })
+}
+
+/// A sale instant inside [`arb_skewed_catalog`]'s windows (2020–2026).
+pub fn arb_skewed_sale() -> impl Strategy<Value = Instant> {
+    (1_577_836_800i64..1_790_000_000).prop_filter_map("instant", |secs| {
+        DateTime::from_timestamp(secs, 0).map(|t| Instant(t.fixed_offset()))
     })
 }
 
@@ -566,6 +630,29 @@ pub fn check_resolve_matches_scan(
             "typed resolve winner differs from the scan's first",
             (winner, first),
         );
+    }
+    // Winner only, and the first N: the same winner, and a prefix of the full list.
+    for (asked, n) in [
+        (Candidates::None, 0),
+        (Candidates::First(1), 1),
+        (Candidates::First(3), 3),
+    ] {
+        let Ok(r) = catalog.resolve_with(item, sold_at, bu, cal, asked) else {
+            return Ok(());
+        };
+        let w = r.policy().map(|p| (p.id.clone(), r.matched_by()));
+        let listed: Vec<(String, CoverKind)> = r
+            .candidates()
+            .into_iter()
+            .map(|(p, k)| (p.id.clone(), k))
+            .collect();
+        let prefix: Vec<(String, CoverKind)> = want.iter().take(n).cloned().collect();
+        if w != first || listed != prefix {
+            return err(
+                "resolve_with disagrees with the scan",
+                (asked, w, listed, prefix),
+            );
+        }
     }
     Ok(())
 }

@@ -98,14 +98,124 @@ impl Hasher for FxHasher {
     }
 }
 
-type Index = HashMap<String, Vec<u32>, BuildHasherDefault<FxHasher>>;
+/// One policy in a posting list, with what the filters read, so that walking a list stays in
+/// the list's memory: the window, whether business units restrict it, and the policy's other
+/// covers as `(kind, key hash)` (to skip a policy already listed by a more specific kind).
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    from: Option<Instant>,
+    until: Option<Instant>,
+    policy: u32,
+    /// The policy names business units (the filter must read them).
+    units: bool,
+    /// How many of `covers` are used; `u8::MAX` when the policy has more covers than fit
+    /// (the check reads the policy).
+    n_covers: u8,
+    covers: [(u8, u64); MAX_INLINE_COVERS],
+}
+
+const MAX_INLINE_COVERS: usize = 3;
+
+fn key_hash(v: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(v.as_bytes());
+    h.finish()
+}
+
+impl Entry {
+    fn new(p: &Policy, i: u32) -> Self {
+        let mut covers = [(0u8, 0u64); MAX_INLINE_COVERS];
+        let n_covers = if p.covers.len() > MAX_INLINE_COVERS {
+            u8::MAX
+        } else {
+            for (slot, c) in covers.iter_mut().zip(&p.covers) {
+                *slot = (
+                    u8::try_from(c.kind.index()).unwrap_or(0),
+                    key_hash(&c.value),
+                );
+            }
+            u8::try_from(p.covers.len()).unwrap_or(u8::MAX)
+        };
+        Entry {
+            from: p.effective_from,
+            until: p.effective_until,
+            policy: i,
+            units: !p.business_units.is_empty(),
+            n_covers,
+            covers,
+        }
+    }
+
+    /// Whether the policy may apply at `t` (its `effective_from` is already known not to be
+    /// after `t`, and only effective policies are listed).
+    fn open(&self, t: Instant, bu: Option<&str>, p: &Policy) -> bool {
+        self.until.is_none_or(|u| t <= u)
+            && (!self.units || bu.is_some_and(|b| p.business_units.iter().any(|x| x == b)))
+    }
+}
+
+/// An item's key hashes, by kind index.
+type ItemHashes = [Option<u64>; 4];
+
+type Index = HashMap<Box<str>, Vec<Entry>, BuildHasherDefault<FxHasher>>;
 
 /// Policies indexed by covered-goods key, so that resolution looks up rather than scans.
+///
+/// One map per [`CoverKind`]: key value → the `effective` policies naming it, sorted at build
+/// time in the protocol's candidate order (later `effective_from` first, none last, then
+/// `number`, then `id`). The winner is the first entry, most specific kind first, that
+/// applies; entries whose `effective_from` is after the sale are skipped by a binary search,
+/// so a query never orders, and rarely visits, the losers.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     policies: Vec<Policy>,
-    /// One map per [`CoverKind`]: value → indices of policies naming it.
     index: [Index; 4],
+}
+
+/// Which candidates [`Catalog::resolve_with`] lists beside the winner.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Candidates {
+    /// Every candidate, best first (the default; PROTOCOL.md's answer).
+    #[default]
+    All,
+    /// None: the winner only (`candidates: []`).
+    None,
+    /// The first `n`, best first.
+    First(usize),
+}
+
+impl<'de> Deserialize<'de> for Candidates {
+    /// `"all"`, `"none"` or a count (the first N).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Candidates;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"all\", \"none\" or a whole number of candidates")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Candidates, E> {
+                match v {
+                    "all" => Ok(Candidates::All),
+                    "none" => Ok(Candidates::None),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Candidates, E> {
+                Ok(Candidates::First(usize::try_from(v).unwrap_or(usize::MAX)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Candidates {
+    fn limit(self) -> usize {
+        match self {
+            Candidates::All => usize::MAX,
+            Candidates::None => 0,
+            Candidates::First(n) => n,
+        }
+    }
 }
 
 impl std::fmt::Debug for FxHasher {
@@ -114,13 +224,15 @@ impl std::fmt::Debug for FxHasher {
     }
 }
 
-/// The typed answer of [`Catalog::resolve`]: borrows the catalog, allocates one small vector,
-/// and renders its explanation only when asked ([`Resolved::explain`]).
+/// The typed answer of [`Catalog::resolve`]: borrows the catalog, allocates only the
+/// candidate list asked for, and renders its explanation only when asked
+/// ([`Resolved::explain`]).
 #[derive(Clone, Debug)]
 pub struct Resolved<'a> {
     catalog: &'a Catalog,
-    /// Raw hits, unordered; the best one is `winner`.
-    hits: Vec<(usize, CoverKind)>,
+    /// The candidates asked for, best first.
+    listed: Vec<(usize, CoverKind)>,
+    asked: Candidates,
     winner: Option<(usize, CoverKind)>,
     /// Coverage start (= `sold_at`, in the operation's calendar).
     pub start: Instant,
@@ -139,12 +251,11 @@ impl<'a> Resolved<'a> {
         self.winner.map(|(_, k)| k)
     }
 
-    /// Every candidate, best first (ordered on demand).
+    /// The candidates asked for ([`Candidates`]), best first.
     pub fn candidates(&self) -> Vec<(&'a Policy, CoverKind)> {
-        let mut hits = self.hits.clone();
-        self.catalog.order(&mut hits);
-        hits.into_iter()
-            .filter_map(|(i, k)| self.catalog.policies.get(i).map(|p| (p, k)))
+        self.listed
+            .iter()
+            .filter_map(|&(i, k)| self.catalog.policies.get(i).map(|p| (p, k)))
             .collect()
     }
 
@@ -167,6 +278,8 @@ impl<'a> Resolved<'a> {
                 matched_by: k,
             })
             .collect();
+        // The count of applicable policies is known only when every candidate was listed.
+        let counted = (self.asked == Candidates::All).then_some(list.len());
         match (self.policy(), self.matched_by(), self.end) {
             (Some(p), Some(kind), Some(end)) => Resolution {
                 outcome: Outcome::Covered,
@@ -175,7 +288,7 @@ impl<'a> Resolved<'a> {
                 matched_by: Some(kind),
                 start: Some(self.start),
                 end: Some(end),
-                message: explain(p, kind, item, &list, end),
+                message: explain(p, kind, item, counted, end),
                 candidates: list,
             },
             _ => Resolution {
@@ -197,10 +310,11 @@ impl Catalog {
     /// `policies[i]...`.
     pub fn new(policies: Vec<Policy>) -> Result<Self> {
         let mut index: [Index; 4] = Default::default();
-        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(policies.len());
         if u32::try_from(policies.len()).is_err() {
             return Err(Error::invalid("policies", "too many policies"));
         }
+        let mut ids: HashMap<&str, usize, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(policies.len(), Default::default());
         for (i, p) in policies.iter().enumerate() {
             p.validate()
                 .map_err(|e| e.within(&format!("policies[{i}]")))?;
@@ -210,17 +324,38 @@ impl Catalog {
                     format!("policy id `{}` appears twice in the catalog", p.id),
                 ));
             }
-            let n = i as u32;
+            // Only effective policies can ever be candidates.
+            if p.state != State::Effective {
+                continue;
+            }
+            let entry = Entry::new(p, u32::try_from(i).unwrap_or(u32::MAX));
             for c in &p.covers {
                 if let Some(map) = index.get_mut(c.kind.index()) {
-                    let v = map.entry(c.value.clone()).or_default();
-                    if v.last() != Some(&n) {
-                        v.push(n);
+                    let list = match map.get_mut(c.value.as_str()) {
+                        Some(list) => list,
+                        None => map.entry(c.value.as_str().into()).or_default(),
+                    };
+                    // A policy naming one key twice is listed once.
+                    if list.last().map(|e| e.policy) != Some(entry.policy) {
+                        list.push(entry);
                     }
                 }
             }
         }
         drop(ids);
+        for map in &mut index {
+            for list in map.values_mut() {
+                list.sort_by(|a, b| {
+                    match (
+                        policies.get(a.policy as usize),
+                        policies.get(b.policy as usize),
+                    ) {
+                        (Some(pa), Some(pb)) => same_kind_order(pa, pb),
+                        _ => Ordering::Equal,
+                    }
+                });
+            }
+        }
         Ok(Catalog { policies, index })
     }
 
@@ -252,55 +387,93 @@ impl Catalog {
         sold_at: Instant,
         business_unit: Option<&str>,
     ) -> Vec<(usize, CoverKind)> {
-        let mut out = self.raw_candidates(item, sold_at, business_unit);
-        self.order(&mut out);
+        let mut out = Vec::new();
+        self.list(item, sold_at, business_unit, usize::MAX, &mut out);
         out
     }
 
-    /// Every applicable `(index, kind)` hit, unordered, possibly with a policy more than once.
-    fn raw_candidates(
+    /// The entries of `kind`'s list for `item` that may apply at `t`: those whose
+    /// `effective_from` is not after `t` (a binary search: the list is sorted latest first).
+    fn entries(&self, item: &Item, kind: CoverKind, t: Instant) -> &[Entry] {
+        let Some(list) = item
+            .get(kind)
+            .and_then(|v| self.index.get(kind.index()).and_then(|m| m.get(v)))
+        else {
+            return &[];
+        };
+        let skip = list.partition_point(|e| e.from.is_some_and(|f| f > t));
+        list.get(skip..).unwrap_or(&[])
+    }
+
+    /// The best candidate: the first entry, most specific kind first, that applies.
+    fn winner(
         &self,
         item: &Item,
         sold_at: Instant,
         business_unit: Option<&str>,
-    ) -> Vec<(usize, CoverKind)> {
-        let mut out: Vec<(usize, CoverKind)> = Vec::with_capacity(8);
+    ) -> Option<(usize, CoverKind)> {
+        CoverKind::ALL.iter().find_map(|&kind| {
+            self.entries(item, kind, sold_at).iter().find_map(|e| {
+                let i = e.policy as usize;
+                let p = self.policies.get(i)?;
+                e.open(sold_at, business_unit, p).then_some((i, kind))
+            })
+        })
+    }
+
+    /// Whether the policy of `e` also names `item`'s key of a kind more specific than `kind`
+    /// (it is then listed there). Reads the policy only when a hash matches.
+    fn listed_before(&self, e: &Entry, kind: CoverKind, item: &Item, hashes: &ItemHashes) -> bool {
+        let exact = |p: &Policy| {
+            p.covers
+                .iter()
+                .any(|c| c.kind < kind && item.get(c.kind) == Some(c.value.as_str()))
+        };
+        if e.n_covers == u8::MAX {
+            return self.policies.get(e.policy as usize).is_some_and(exact);
+        }
+        let n = usize::from(e.n_covers);
+        let maybe = e.covers.iter().take(n).any(|&(k, h)| {
+            usize::from(k) < kind.index()
+                && hashes.get(usize::from(k)).copied().flatten() == Some(h)
+        });
+        maybe && self.policies.get(e.policy as usize).is_some_and(exact)
+    }
+
+    /// Appends up to `limit` candidates to `out`, best first: the kinds' lists one after the
+    /// other (the order ranks the kind first), each policy once, by its most specific kind.
+    fn list(
+        &self,
+        item: &Item,
+        sold_at: Instant,
+        business_unit: Option<&str>,
+        limit: usize,
+        out: &mut Vec<(usize, CoverKind)>,
+    ) {
+        let mut hashes: ItemHashes = [None; 4];
+        for (h, &kind) in hashes.iter_mut().zip(CoverKind::ALL) {
+            *h = item.get(kind).map(key_hash);
+        }
         for &kind in CoverKind::ALL {
-            let Some(v) = item.get(kind) else { continue };
-            let Some(hits) = self.index.get(kind.index()).and_then(|m| m.get(v)) else {
-                continue;
-            };
-            for &n in hits {
-                let i = n as usize;
-                if let Some(p) = self.policies.get(i) {
-                    if applies(p, sold_at, business_unit) {
-                        out.push((i, kind));
-                    }
+            for e in self.entries(item, kind, sold_at) {
+                if out.len() >= limit {
+                    return;
+                }
+                let i = e.policy as usize;
+                let Some(p) = self.policies.get(i) else {
+                    continue;
+                };
+                if e.open(sold_at, business_unit, p) && !self.listed_before(e, kind, item, &hashes)
+                {
+                    out.push((i, kind));
                 }
             }
         }
-        out
     }
 
-    /// Dedups raw hits (most specific kind per policy) and sorts them best first.
-    fn order(&self, out: &mut Vec<(usize, CoverKind)>) {
-        if out.len() > 1 {
-            out.sort_unstable();
-            out.dedup_by_key(|(i, _)| *i);
-            out.sort_by(|a, b| self.rank(*a, *b));
-        }
-    }
-
-    fn rank(&self, a: (usize, CoverKind), b: (usize, CoverKind)) -> Ordering {
-        let (pa, pb) = (self.policies.get(a.0), self.policies.get(b.0));
-        let (Some(pa), Some(pb)) = (pa, pb) else {
-            return Ordering::Equal;
-        };
-        compare_candidates((pa, a.1), (pb, b.1))
-    }
-
-    /// Resolves the policy that covers `item` sold at `sold_at` by `business_unit`. The end is
-    /// computed in `cal`; call [`Resolved::explain`] for the full explained decision.
+    /// Resolves the policy that covers `item` sold at `sold_at` by `business_unit`, listing
+    /// every candidate. The end is computed in `cal`; call [`Resolved::explain`] for the full
+    /// explained decision.
     pub fn resolve(
         &self,
         item: &Item,
@@ -308,9 +481,24 @@ impl Catalog {
         business_unit: Option<&str>,
         cal: Calendar,
     ) -> Result<Resolved<'_>> {
-        let hits = self.raw_candidates(item, sold_at, business_unit);
-        // The best hit; a policy's less specific duplicate hits rank below its best one.
-        let winner = hits.iter().copied().min_by(|a, b| self.rank(*a, *b));
+        self.resolve_with(item, sold_at, business_unit, cal, Candidates::All)
+    }
+
+    /// [`Catalog::resolve`], listing only the candidates asked for: with `Candidates::None`
+    /// it finds the winner without allocating.
+    pub fn resolve_with(
+        &self,
+        item: &Item,
+        sold_at: Instant,
+        business_unit: Option<&str>,
+        cal: Calendar,
+        asked: Candidates,
+    ) -> Result<Resolved<'_>> {
+        let winner = self.winner(item, sold_at, business_unit);
+        let mut listed = Vec::new();
+        if winner.is_some() && asked != Candidates::None {
+            self.list(item, sold_at, business_unit, asked.limit(), &mut listed);
+        }
         let end = match winner {
             None => None,
             Some((i, _)) => {
@@ -330,7 +518,8 @@ impl Catalog {
         };
         Ok(Resolved {
             catalog: self,
-            hits,
+            listed,
+            asked,
             winner,
             start: cal.localize(sold_at),
             end,
@@ -350,18 +539,29 @@ pub fn applies(p: &Policy, t: Instant, bu: Option<&str>) -> bool {
 /// The candidate order of PROTOCOL.md: specificity, later `effective_from` first (null last),
 /// `number` ascending, `id` ascending.
 pub fn compare_candidates(a: (&Policy, CoverKind), b: (&Policy, CoverKind)) -> Ordering {
-    a.1.cmp(&b.1)
-        .then_with(|| match (a.0.effective_from, b.0.effective_from) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        })
-        .then_with(|| a.0.number.cmp(&b.0.number))
-        .then_with(|| a.0.id.cmp(&b.0.id))
+    a.1.cmp(&b.1).then_with(|| same_kind_order(a.0, b.0))
 }
 
-fn explain(p: &Policy, kind: CoverKind, item: &Item, list: &[Candidate], end: Instant) -> String {
+/// The candidate order within one key kind: later `effective_from` first (none last), then
+/// `number`, then `id`.
+fn same_kind_order(a: &Policy, b: &Policy) -> Ordering {
+    match (a.effective_from, b.effective_from) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| a.number.cmp(&b.number))
+    .then_with(|| a.id.cmp(&b.id))
+}
+
+fn explain(
+    p: &Policy,
+    kind: CoverKind,
+    item: &Item,
+    counted: Option<usize>,
+    end: Instant,
+) -> String {
     let value = item.get(kind).unwrap_or("");
     let who = match &p.name {
         Some(n) => format!("{n} ({})", p.id),
@@ -372,9 +572,9 @@ fn explain(p: &Policy, kind: CoverKind, item: &Item, list: &[Candidate], end: In
         p.duration,
         human_date(end),
     );
-    match list.len() {
-        0 | 1 => s.push('.'),
-        n => s.push_str(&format!(
+    match counted {
+        None | Some(0 | 1) => s.push('.'),
+        Some(n) => s.push_str(&format!(
             ", the most specific of {n} applicable policies (ties go to the latest effective date, then the lowest number)."
         )),
     }
