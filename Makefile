@@ -275,7 +275,11 @@ bench-wasm: wasm
 	$(CARGO) build --quiet --release -p warranty-benches --example gen_ndjson
 	@mkdir -p target/bench
 	target/release/examples/gen_ndjson 1024 10000 > target/bench/resolve-1024.ndjson
-	node benches/node/bench.mjs target/bench/resolve-1024.ndjson
+	target/release/examples/gen_ndjson retail 10000 1024 none > target/bench/retail-none.ndjson
+	target/release/examples/gen_ndjson retail 10000 1024 all > target/bench/retail-all.ndjson
+	target/release/examples/gen_ndjson expiring 1024 > target/bench/expiring-1024.ndjson
+	node benches/node/bench.mjs target/bench/resolve-1024.ndjson target/bench/retail-none.ndjson \
+	  target/bench/retail-all.ndjson target/bench/expiring-1024.ndjson
 
 ## The API docs, with every warning (a broken intra-doc link) an error; the rules-only core
 ## too.

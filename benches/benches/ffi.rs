@@ -76,6 +76,31 @@ fn bench_ffi(c: &mut Criterion) {
             c_call(c_engine, black_box(&c_reqs[k]))
         })
     });
+    // The retailer-shaped catalog (issue 22) at 10,000 policies, winner only, through C.
+    let retail = warranty_benches::retail_policies(N, 22);
+    let retail_load =
+        serde_json::json!({"op": "load_catalog", "name": "retail", "policies": retail}).to_string();
+    assert_eq!(
+        c_call(c_engine, &CString::new(retail_load).unwrap()),
+        wty_status::WTY_OK
+    );
+    let retail_reqs: Vec<CString> = warranty_benches::retail_items(1024, 22)
+        .iter()
+        .map(|r| {
+            CString::new(warranty_benches::retail_resolve_request(
+                "retail",
+                r,
+                Some(r#""none""#),
+            ))
+            .unwrap()
+        })
+        .collect();
+    g.bench_function("wty_call_resolve_retail_10k_winner", |b| {
+        b.iter(|| {
+            k = (k + 1) & 1023;
+            c_call(c_engine, black_box(&retail_reqs[k]))
+        })
+    });
     g.finish();
 
     // wty_call_batch over 100,000 resolve requests.

@@ -60,12 +60,7 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
             },
         });
     }
-    #[derive(Deserialize)]
-    struct Peek {
-        #[serde(default)]
-        op: Option<serde_json::Value>,
-    }
-    match serde_json::from_str::<Peek>(request) {
+    match peek_top_level_op(request) {
         Ok(Peek {
             op: Some(serde_json::Value::String(s)),
         }) => Ok(s),
@@ -99,6 +94,48 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
             path: String::new(),
             message: format!("the request is not JSON: {}", e),
         }),
+    }
+}
+
+/// The top-level `op` of an object document, read without reading what follows it: a host
+/// that writes `op` after a 10 MB `policies` still pays one skip of them, but one that writes
+/// it before (or after a short key) pays nothing for the rest here. The full parse that follows
+/// checks the whole document (and refuses a second `op`).
+struct Peek {
+    op: Option<serde_json::Value>,
+}
+
+fn peek_top_level_op(request: &str) -> serde_json::Result<Peek> {
+    use serde::de::{Deserializer as _, MapAccess, Visitor};
+    struct V<'a>(&'a mut Option<serde_json::Value>);
+    impl<'de> Visitor<'de> for V<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == "op" {
+                    *self.0 = Some(map.next_value()?);
+                    // Stop here: the rest is the full parse's to read.
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let mut op = None;
+    let mut de = serde_json::Deserializer::from_str(request);
+    let read = (&mut de).deserialize_map(V(&mut op));
+    match (read, &op) {
+        // serde_json's "expected `,` or `}`" after a visitor that stopped early.
+        (Err(_), Some(_)) => Ok(Peek { op }),
+        (Err(e), None) => Err(e),
+        (Ok(()), _) => {
+            de.end()?;
+            Ok(Peek { op })
+        }
     }
 }
 

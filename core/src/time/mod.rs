@@ -39,11 +39,14 @@ impl Instant {
 
     /// Parses an RFC 3339 instant. The error is a plain sentence for the caller to place.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let dt = DateTime::parse_from_rfc3339(s).map_err(|_| {
+        let dt = match fast_rfc3339(s) {
+            Some(dt) => dt,
+            None => DateTime::parse_from_rfc3339(s).map_err(|_| {
             format!(
                 "`{s}` is not an instant: expected RFC 3339 date, time and offset, e.g. 2016-03-02T17:31:06+02:00"
             )
-        })?;
+            })?,
+        };
         let year = dt.naive_utc().year();
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) || !(MIN_YEAR..=MAX_YEAR).contains(&dt.year()) {
             return Err(format!(
@@ -367,6 +370,65 @@ pub fn human_date(t: Instant) -> String {
     format!("{} {} {}", d.day(), m, d.year())
 }
 
+/// The common shape `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`, read without chrono's general
+/// parser (catalogs carry two instants per policy); `None` for anything else (fractions,
+/// leap seconds, lowercase, out-of-range fields), which then takes chrono's reading, so the
+/// answer is always chrono's.
+fn fast_rfc3339(s: &str) -> Option<DateTime<FixedOffset>> {
+    let b = s.as_bytes();
+    if !(b.len() == 20 || b.len() == 25) {
+        return None;
+    }
+    let digits = |from: usize, n: usize| -> Option<u32> {
+        let mut v: u32 = 0;
+        for &c in b.get(from..from.checked_add(n)?)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v
+                .checked_mul(10)?
+                .checked_add(u32::from(c.checked_sub(b'0')?))?;
+        }
+        Some(v)
+    };
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    if !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':') && at(16, b':')) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(digits(0, 4)?).ok()?,
+        digits(5, 2)?,
+        digits(8, 2)?,
+    )?;
+    let sec = digits(17, 2)?;
+    if sec > 59 {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_opt(digits(11, 2)?, digits(14, 2)?, sec)?;
+    let offset = if b.len() == 20 {
+        if !at(19, b'Z') {
+            return None;
+        }
+        FixedOffset::east_opt(0)?
+    } else {
+        let sign: i32 = match b.get(19) {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return None,
+        };
+        if !at(22, b':') {
+            return None;
+        }
+        let (h, m) = (digits(20, 2)?, digits(23, 2)?);
+        if h > 23 || m > 59 {
+            return None;
+        }
+        let secs = i32::try_from(h.checked_mul(3600)?.checked_add(m.checked_mul(60)?)?).ok()?;
+        FixedOffset::east_opt(sign.checked_mul(secs)?)?
+    };
+    date.and_time(time).and_local_timezone(offset).single()
+}
+
 /// A strict `YYYY-MM-DD` calendar date (claims, statutory presets and partner answers
 /// write dates so).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -385,6 +447,55 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
     let year = i32::try_from(num(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+}
+
+#[cfg(test)]
+mod fast_parse_tests {
+    use super::*;
+
+    #[test]
+    #[allow(
+        clippy::arithmetic_side_effects,
+        reason = "test arithmetic on small numbers"
+    )]
+    fn the_fast_path_reads_what_chrono_reads() {
+        let mut cases: Vec<String> = vec![
+            "2016-03-02T17:31:06+02:00".into(),
+            "2016-03-02T17:31:06Z".into(),
+            "2016-03-02T17:31:06z".into(),
+            "2016-03-02t17:31:06Z".into(),
+            "2016-02-30T17:31:06Z".into(),
+            "2016-03-02T24:00:00Z".into(),
+            "2016-03-02T23:59:60Z".into(),
+            "2016-03-02T17:31:06-23:59".into(),
+            "2016-03-02T17:31:06+24:00".into(),
+            "2016-03-02T17:31:06+02:60".into(),
+            "0001-01-01T00:00:00+01:00".into(),
+            "9999-12-31T23:59:59-01:00".into(),
+            "2016-03-02 17:31:06+02:00".into(),
+            "2016-03-02T17:31:06.5+02:00".into(),
+            "2016-03-02T17:31:06+0200".into(),
+            "+016-03-02T17:31:06+02:00".into(),
+        ];
+        // Every position of a valid instant replaced by every byte class.
+        let base = "2024-02-29T23:59:59-05:30";
+        for i in 0..base.len() {
+            for c in ['0', '9', '5', '-', '+', ':', 'T', 'Z', ' ', 'x'] {
+                let mut t: Vec<char> = base.chars().collect();
+                t[i] = c;
+                cases.push(t.into_iter().collect());
+            }
+        }
+        for c in &cases {
+            let chrono = DateTime::parse_from_rfc3339(c).ok();
+            if let Some(fast) = fast_rfc3339(c) {
+                assert_eq!(Some(fast), chrono, "{c}");
+                assert_eq!(fast.offset(), chrono.unwrap().offset(), "{c}");
+            }
+        }
+        assert!(fast_rfc3339(base).is_some());
+        assert!(fast_rfc3339("2016-03-02T17:31:06Z").is_some());
+    }
 }
 
 #[cfg(test)]

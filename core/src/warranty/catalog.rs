@@ -345,14 +345,19 @@ impl Catalog {
         drop(ids);
         for map in &mut index {
             for list in map.values_mut() {
+                // `effective_from` is in the entry: only ties read the policies.
                 list.sort_by(|a, b| {
-                    match (
-                        policies.get(a.policy as usize),
-                        policies.get(b.policy as usize),
-                    ) {
-                        (Some(pa), Some(pb)) => same_kind_order(pa, pb),
-                        _ => Ordering::Equal,
-                    }
+                    from_order(a.from, b.from).then_with(|| {
+                        match (
+                            policies.get(a.policy as usize),
+                            policies.get(b.policy as usize),
+                        ) {
+                            (Some(pa), Some(pb)) => {
+                                pa.number.cmp(&pb.number).then_with(|| pa.id.cmp(&pb.id))
+                            }
+                            _ => Ordering::Equal,
+                        }
+                    })
                 });
             }
         }
@@ -545,14 +550,19 @@ pub fn compare_candidates(a: (&Policy, CoverKind), b: (&Policy, CoverKind)) -> O
 /// The candidate order within one key kind: later `effective_from` first (none last), then
 /// `number`, then `id`.
 fn same_kind_order(a: &Policy, b: &Policy) -> Ordering {
-    match (a.effective_from, b.effective_from) {
+    from_order(a.effective_from, b.effective_from)
+        .then_with(|| a.number.cmp(&b.number))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Later `effective_from` first, none last.
+fn from_order(a: Option<Instant>, b: Option<Instant>) -> Ordering {
+    match (a, b) {
         (Some(x), Some(y)) => y.cmp(&x),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
-    .then_with(|| a.number.cmp(&b.number))
-    .then_with(|| a.id.cmp(&b.id))
 }
 
 fn explain(
