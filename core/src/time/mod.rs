@@ -67,8 +67,10 @@ impl Instant {
     }
 }
 
-impl fmt::Display for Instant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Instant {
+    /// The RFC 3339 text (`2026-05-01T12:00:00+02:00`, seconds in the offset when it has
+    /// them) in a stack buffer: the bytes and how many are used.
+    fn render(&self) -> ([u8; 28], usize) {
         // Hand-rolled: this runs for every instant of every response.
         let d = self.0;
         let mut b = *b"0000-00-00T00:00:00+00:00:00";
@@ -107,13 +109,21 @@ impl fmt::Display for Instant {
             put(&mut b, 26, a % 60, 2);
             28
         };
+        (b, len)
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (b, len) = self.render();
         f.write_str(std::str::from_utf8(b.get(..len).unwrap_or_default()).unwrap_or_default())
     }
 }
 
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let (b, len) = self.render();
+        s.serialize_str(std::str::from_utf8(b.get(..len).unwrap_or_default()).unwrap_or_default())
     }
 }
 

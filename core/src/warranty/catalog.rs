@@ -99,46 +99,69 @@ impl Hasher for FxHasher {
 }
 
 /// One policy in a posting list, with what the filters read, so that walking a list stays in
-/// the list's memory: the window, whether business units restrict it, and the policy's other
-/// covers as `(kind, key hash)` (to skip a policy already listed by a more specific kind).
+/// the list's memory: the window, whether business units restrict it, and the policy's covers
+/// of kinds more specific than the list's, as `(kind, key hash)` (to skip a policy already
+/// listed by a more specific kind).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    from: Option<Instant>,
-    until: Option<Instant>,
+    /// `effective_from` as a [`Key`]; `Key::MIN` when there is none.
+    from: Key,
+    /// `effective_until` as a [`Key`]; `Key::MAX` when there is none.
+    until: Key,
     policy: u32,
     /// The policy names business units (the filter must read them).
     units: bool,
-    /// How many of `covers` are used; `u8::MAX` when the policy has more covers than fit
-    /// (the check reads the policy).
+    /// How many of `covers` are used (most entries: none); `u8::MAX` when the policy has
+    /// more such covers than fit (the check reads the policy).
     n_covers: u8,
-    covers: [(u8, u64); MAX_INLINE_COVERS],
+    covers: [(u8, u32); MAX_INLINE_COVERS],
 }
 
 const MAX_INLINE_COVERS: usize = 3;
 
-fn key_hash(v: &str) -> u64 {
+/// 32 bits of a key's hash: a match is confirmed on the policy itself.
+fn key_hash(v: &str) -> u32 {
     let mut h = FxHasher::default();
     h.write(v.as_bytes());
-    h.finish()
+    // The high bits: FxHash mixes upwards.
+    u32::try_from(h.finish() >> 32).unwrap_or(0)
+}
+
+/// An instant as `(seconds since the epoch, nanoseconds)`: ordered as the instants are, and
+/// compared without chrono.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key(i64, u32);
+
+impl Key {
+    const MIN: Key = Key(i64::MIN, 0);
+    const MAX: Key = Key(i64::MAX, u32::MAX);
+
+    fn of(t: Instant) -> Key {
+        Key(t.0.timestamp(), t.0.timestamp_subsec_nanos())
+    }
 }
 
 impl Entry {
-    fn new(p: &Policy, i: u32) -> Self {
-        let mut covers = [(0u8, 0u64); MAX_INLINE_COVERS];
-        let n_covers = if p.covers.len() > MAX_INLINE_COVERS {
+    /// The entry of policy `i` in a list of `kind`.
+    fn new(p: &Policy, i: u32, kind: CoverKind) -> Self {
+        let mut covers = [(0u8, 0u32); MAX_INLINE_COVERS];
+        let before = || p.covers.iter().filter(|c| c.kind < kind);
+        let n_covers = if before().count() > MAX_INLINE_COVERS {
             u8::MAX
         } else {
-            for (slot, c) in covers.iter_mut().zip(&p.covers) {
+            let mut n = 0u8;
+            for (slot, c) in covers.iter_mut().zip(before()) {
                 *slot = (
                     u8::try_from(c.kind.index()).unwrap_or(0),
                     key_hash(&c.value),
                 );
+                n = n.saturating_add(1);
             }
-            u8::try_from(p.covers.len()).unwrap_or(u8::MAX)
+            n
         };
         Entry {
-            from: p.effective_from,
-            until: p.effective_until,
+            from: p.effective_from.map_or(Key::MIN, Key::of),
+            until: p.effective_until.map_or(Key::MAX, Key::of),
             policy: i,
             units: !p.business_units.is_empty(),
             n_covers,
@@ -148,14 +171,14 @@ impl Entry {
 
     /// Whether the policy may apply at `t` (its `effective_from` is already known not to be
     /// after `t`, and only effective policies are listed).
-    fn open(&self, t: Instant, bu: Option<&str>, p: &Policy) -> bool {
-        self.until.is_none_or(|u| t <= u)
+    fn open(&self, t: Key, bu: Option<&str>, p: &Policy) -> bool {
+        t <= self.until
             && (!self.units || bu.is_some_and(|b| p.business_units.iter().any(|x| x == b)))
     }
 }
 
 /// An item's key hashes, by kind index.
-type ItemHashes = [Option<u64>; 4];
+type ItemHashes = [Option<u32>; 4];
 
 type Index = HashMap<Box<str>, Vec<Entry>, BuildHasherDefault<FxHasher>>;
 
@@ -253,10 +276,13 @@ impl<'a> Resolved<'a> {
 
     /// The candidates asked for ([`Candidates`]), best first.
     pub fn candidates(&self) -> Vec<(&'a Policy, CoverKind)> {
-        self.listed
-            .iter()
-            .filter_map(|&(i, k)| self.catalog.policies.get(i).map(|p| (p, k)))
-            .collect()
+        let mut out = Vec::with_capacity(self.listed.len());
+        out.extend(
+            self.listed
+                .iter()
+                .filter_map(|&(i, k)| self.catalog.policies.get(i).map(|p| (p, k))),
+        );
+        out
     }
 
     /// `covered` when a policy applies, else `not_covered`.
@@ -328,7 +354,7 @@ impl Catalog {
             if p.state != State::Effective {
                 continue;
             }
-            let entry = Entry::new(p, u32::try_from(i).unwrap_or(u32::MAX));
+            let n = u32::try_from(i).unwrap_or(u32::MAX);
             for c in &p.covers {
                 if let Some(map) = index.get_mut(c.kind.index()) {
                     let list = match map.get_mut(c.value.as_str()) {
@@ -336,8 +362,8 @@ impl Catalog {
                         None => map.entry(c.value.as_str().into()).or_default(),
                     };
                     // A policy naming one key twice is listed once.
-                    if list.last().map(|e| e.policy) != Some(entry.policy) {
-                        list.push(entry);
+                    if list.last().map(|e| e.policy) != Some(n) {
+                        list.push(Entry::new(p, n, c.kind));
                     }
                 }
             }
@@ -347,7 +373,7 @@ impl Catalog {
             for list in map.values_mut() {
                 // `effective_from` is in the entry: only ties read the policies.
                 list.sort_by(|a, b| {
-                    from_order(a.from, b.from).then_with(|| {
+                    b.from.cmp(&a.from).then_with(|| {
                         match (
                             policies.get(a.policy as usize),
                             policies.get(b.policy as usize),
@@ -406,7 +432,8 @@ impl Catalog {
         else {
             return &[];
         };
-        let skip = list.partition_point(|e| e.from.is_some_and(|f| f > t));
+        let t = Key::of(t);
+        let skip = list.partition_point(|e| e.from > t);
         list.get(skip..).unwrap_or(&[])
     }
 
@@ -417,11 +444,12 @@ impl Catalog {
         sold_at: Instant,
         business_unit: Option<&str>,
     ) -> Option<(usize, CoverKind)> {
+        let t = Key::of(sold_at);
         CoverKind::ALL.iter().find_map(|&kind| {
             self.entries(item, kind, sold_at).iter().find_map(|e| {
                 let i = e.policy as usize;
                 let p = self.policies.get(i)?;
-                e.open(sold_at, business_unit, p).then_some((i, kind))
+                e.open(t, business_unit, p).then_some((i, kind))
             })
         })
     }
@@ -438,10 +466,14 @@ impl Catalog {
             return self.policies.get(e.policy as usize).is_some_and(exact);
         }
         let n = usize::from(e.n_covers);
-        let maybe = e.covers.iter().take(n).any(|&(k, h)| {
-            usize::from(k) < kind.index()
-                && hashes.get(usize::from(k)).copied().flatten() == Some(h)
-        });
+        if n == 0 {
+            return false;
+        }
+        let maybe = e
+            .covers
+            .iter()
+            .take(n)
+            .any(|&(k, h)| hashes.get(usize::from(k)).copied().flatten() == Some(h));
         maybe && self.policies.get(e.policy as usize).is_some_and(exact)
     }
 
@@ -455,12 +487,23 @@ impl Catalog {
         limit: usize,
         out: &mut Vec<(usize, CoverKind)>,
     ) {
+        let t = Key::of(sold_at);
         let mut hashes: ItemHashes = [None; 4];
         for (h, &kind) in hashes.iter_mut().zip(CoverKind::ALL) {
             *h = item.get(kind).map(key_hash);
         }
-        for &kind in CoverKind::ALL {
-            for e in self.entries(item, kind, sold_at) {
+        let mut lists: [(CoverKind, &[Entry]); 4] = [(CoverKind::Product, &[]); 4];
+        for (slot, &kind) in lists.iter_mut().zip(CoverKind::ALL) {
+            *slot = (kind, self.entries(item, kind, sold_at));
+        }
+        // At most every entry: one allocation for the whole answer.
+        let most = lists
+            .iter()
+            .map(|(_, l)| l.len())
+            .fold(0, usize::saturating_add);
+        out.reserve(most.min(limit));
+        for (kind, list) in lists {
+            for e in list {
                 if out.len() >= limit {
                     return;
                 }
@@ -468,7 +511,8 @@ impl Catalog {
                 let Some(p) = self.policies.get(i) else {
                     continue;
                 };
-                if e.open(sold_at, business_unit, p) && !self.listed_before(e, kind, item, &hashes)
+                if e.open(t, business_unit, p)
+                    && (kind == CoverKind::Product || !self.listed_before(e, kind, item, &hashes))
                 {
                     out.push((i, kind));
                 }
@@ -572,21 +616,32 @@ fn explain(
     counted: Option<usize>,
     end: Instant,
 ) -> String {
+    use std::fmt::Write as _;
+    // Built with pushes, not `format!`: this runs for every answered `resolve`.
     let value = item.get(kind).unwrap_or("");
-    let who = match &p.name {
-        Some(n) => format!("{n} ({})", p.id),
-        None => p.id.clone(),
-    };
-    let mut s = format!(
-        "Covered by {who} for {} until {}: it names the {kind} {value}",
-        p.duration,
-        human_date(end),
-    );
+    let mut s = String::with_capacity(160);
+    s.push_str("Covered by ");
+    match &p.name {
+        Some(n) => {
+            s.push_str(n);
+            s.push_str(" (");
+            s.push_str(&p.id);
+            s.push(')');
+        }
+        None => s.push_str(&p.id),
+    }
+    let _ = write!(s, " for {} until ", p.duration);
+    s.push_str(&human_date(end));
+    let _ = write!(s, ": it names the {kind} ");
+    s.push_str(value);
     match counted {
         None | Some(0 | 1) => s.push('.'),
-        Some(n) => s.push_str(&format!(
-            ", the most specific of {n} applicable policies (ties go to the latest effective date, then the lowest number)."
-        )),
+        Some(n) => {
+            let _ = write!(
+                s,
+                ", the most specific of {n} applicable policies (ties go to the latest effective date, then the lowest number)."
+            );
+        }
     }
     s
 }
