@@ -121,19 +121,24 @@ fn block_after(doc: &str, marker: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("the block after `{marker}` is not JSON: {e}"))
 }
 
+/// The library's whole answer to `request` is `expected`, as docs/stacks.md shows it.
+fn answers_as_shown(request: &serde_json::Value, expected: &serde_json::Value, what: &str) {
+    let answer: serde_json::Value =
+        serde_json::from_str(&warranty_core::protocol::call(&request.to_string())).unwrap();
+    assert_eq!(
+        &answer,
+        expected,
+        "docs/stacks.md's {what} is not what the library answers:\n{}",
+        serde_json::to_string_pretty(&answer).unwrap()
+    );
+}
+
 #[test]
 fn the_stacks_doc_worked_example_is_what_the_library_answers() {
     let doc = read("docs/stacks.md");
     let request = block_after(&doc, "<!-- worked example: request -->");
     let expected = block_after(&doc, "<!-- worked example: answer -->");
-    let answer: serde_json::Value =
-        serde_json::from_str(&warranty_core::protocol::call(&request.to_string())).unwrap();
-    assert_eq!(
-        answer,
-        expected,
-        "docs/stacks.md's worked example is not what stack_coverage answers:\n{}",
-        serde_json::to_string_pretty(&answer).unwrap()
-    );
+    answers_as_shown(&request, &expected, "worked example");
 }
 
 #[test]
@@ -143,12 +148,5 @@ fn the_expiring_doc_example_is_what_the_library_answers() {
     let item = block_after(&doc, "<!-- worked example: request -->")["item"].clone();
     request["items"] = serde_json::json!([item]);
     let expected = block_after(&doc, "<!-- expiring example: answer -->");
-    let answer: serde_json::Value =
-        serde_json::from_str(&warranty_core::protocol::call(&request.to_string())).unwrap();
-    assert_eq!(
-        answer,
-        expected,
-        "docs/stacks.md's expiring example is not what expiring answers:\n{}",
-        serde_json::to_string_pretty(&answer).unwrap()
-    );
+    answers_as_shown(&request, &expected, "expiring example");
 }
