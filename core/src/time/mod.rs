@@ -226,7 +226,7 @@ impl Calendar {
     }
 }
 
-fn in_range(i: Instant) -> bool {
+pub(crate) fn in_range(i: Instant) -> bool {
     let y = i.0.year();
     let yu = i.0.naive_utc().year();
     (MIN_YEAR..=MAX_YEAR).contains(&y) && (MIN_YEAR..=MAX_YEAR).contains(&yu)

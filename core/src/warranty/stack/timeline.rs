@@ -334,6 +334,7 @@ impl<'a> Stack<'a> {
                     x.map(|x| {
                         x.0.checked_add_signed(away)
                             .map(Instant)
+                            .filter(|x| time::in_range(*x))
                             .ok_or_else(|| range_err("events"))
                     })
                     .transpose()
@@ -630,4 +631,21 @@ fn validate(item: &StackItem, presets: &Presets<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A repair suspension that would carry the period past year 9999 is refused, not
+    /// rendered as a five-digit year.
+    #[test]
+    fn a_suspension_past_year_9999_is_an_error() {
+        let answer = crate::protocol::call(
+            r#"{"op":"stack_coverage","failure_at":"9999-06-01T00:00:00Z","item":{"id":"X","events":[{"event":"sold","at":"9997-01-01T00:00:00Z"},{"event":"repaired","at":"9997-06-01T00:00:00Z","under":"L","returned_at":"9999-12-31T00:00:00Z"}],"warranties":[{"id":"L","kind":"statutory","jurisdiction":"ES"}]}}"#,
+        );
+        assert!(
+            answer.starts_with(r#"{"ok":false,"error":{"code":"INVALID_INPUT""#),
+            "{answer}"
+        );
+        assert!(answer.contains("outside the supported years"), "{answer}");
+    }
 }
