@@ -61,10 +61,8 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
         });
     }
     match peek_top_level_op(request) {
-        Ok(Peek {
-            op: Some(serde_json::Value::String(s)),
-        }) => Ok(s),
-        Ok(Peek { op: None }) => Err(Error {
+        Ok(Some(serde_json::Value::String(s))) => Ok(s),
+        Ok(None) => Err(Error {
             code: ErrorCode::UnknownOp,
             path: "op".into(),
             message: format!(
@@ -72,7 +70,7 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
                 super::OPERATIONS.join(", ")
             ),
         }),
-        Ok(Peek { op: Some(_) }) => Err(Error {
+        Ok(Some(_)) => Err(Error {
             code: ErrorCode::UnknownOp,
             path: "op".into(),
             message: "`op` must be a string naming an operation".into(),
@@ -101,11 +99,7 @@ pub(super) fn peek_op(request: &str) -> Result<String> {
 /// that writes `op` after a 10 MB `policies` still pays one skip of them, but one that writes
 /// it before (or after a short key) pays nothing for the rest here. The full parse that follows
 /// checks the whole document (and refuses a second `op`).
-struct Peek {
-    op: Option<serde_json::Value>,
-}
-
-fn peek_top_level_op(request: &str) -> serde_json::Result<Peek> {
+fn peek_top_level_op(request: &str) -> serde_json::Result<Option<serde_json::Value>> {
     use serde::de::{Deserializer as _, MapAccess, Visitor};
     struct V<'a>(&'a mut Option<serde_json::Value>);
     impl<'de> Visitor<'de> for V<'_> {
@@ -130,11 +124,11 @@ fn peek_top_level_op(request: &str) -> serde_json::Result<Peek> {
     let read = (&mut de).deserialize_map(V(&mut op));
     match (read, &op) {
         // serde_json's "expected `,` or `}`" after a visitor that stopped early.
-        (Err(_), Some(_)) => Ok(Peek { op }),
+        (Err(_), Some(_)) => Ok(op),
         (Err(e), None) => Err(e),
         (Ok(()), _) => {
             de.end()?;
-            Ok(Peek { op })
+            Ok(op)
         }
     }
 }

@@ -378,9 +378,7 @@ impl Catalog {
                             policies.get(a.policy as usize),
                             policies.get(b.policy as usize),
                         ) {
-                            (Some(pa), Some(pb)) => {
-                                pa.number.cmp(&pb.number).then_with(|| pa.id.cmp(&pb.id))
-                            }
+                            (Some(pa), Some(pb)) => same_kind_order(pa, pb),
                             _ => Ordering::Equal,
                         }
                     })
