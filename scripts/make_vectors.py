@@ -556,6 +556,10 @@ import cnh_vectors  # noqa: E402
 
 cnh_vectors.add(vec, ok, err)
 
+import partner_vectors  # noqa: E402
+
+partner_vectors.add(vec, ok, err)
+
 import number_vectors  # noqa: E402
 
 number_vectors.add(vec, vec_text, ok, err)

@@ -259,6 +259,32 @@ test('warrantyLifeRequest: a sold TV line as the POST /items the account receive
     { query: 'startAt=100&limit=50', start_at: 100, limit: 50, more: true });
 });
 
+test('warrantyLifeAnswer: the category tree and a product search with plans feed plans; GETs and errors are read', () => {
+  const get = w.warrantyLifeRequest({ get: { resource: 'categories' }, credentials: { key: 'K', secret: 'S' } });
+  assert.deepEqual([get.method, get.path, get.body, get.headers['Content-Type']], ['GET', '/api/201308/categories', undefined, undefined]);
+  const tree = w.warrantyLifeAnswer({ status: 200, resource: 'categories', body: JSON.stringify([
+    { id: 'electronics', name: 'Electronics', subCategoryIds: ['tv'], parentCategoryId: null },
+    { id: 'tv', name: 'TVs', subCategoryIds: [], parentCategoryId: 'electronics' }]) });
+  const search = w.warrantyLifeRequest({ get: { resource: 'products', by: { sku: 'TV-55X' }, include_plans: true } });
+  assert.equal(search.path, '/api/201308/products?sku=TV-55X&includePlans=1');
+  const found = w.warrantyLifeAnswer({ status: 200, resource: 'products', body: JSON.stringify([{ id: 'PR-1', categoryId: 'tv',
+    model: 'Bravia 55', msrp: 1299.5, warrantyPlans: [{ id: 'EXT-3Y', applicableCategoryIds: ['electronics'], duration: 3,
+      durationUnit: 'years', productMinPrice: 200.0, sellableDuration: 30, sellableDurationUnit: 'days' }] }]) });
+  const product = found.products[0];
+  assert.equal(product.msrp, '1299.5');
+  // The plan names the parent category: the tree from the answer lets a TV qualify.
+  const offer = w.plans({ plans: product.plans, categories: tree.categories,
+    item: { category: product.category_id, price: '1299.00', purchased_at: '2026-11-20T14:00:00-05:00', country: 'US' },
+    sold_at: '2026-11-20T14:05:00-05:00', zone: 'America/New_York' });
+  assert.deepEqual(offer.eligible, ['EXT-3Y']);
+  const created = w.warrantyLifeAnswer({ status: 201, location: '/api/201308/items/I-9', resource: 'items' });
+  assert.equal(created.id, 'I-9');
+  const gone = w.warrantyLifeAnswer({ status: 404, body: '{"error_code": 0, "status_text": "Bad Request", "message": "The ID specified does not exist."}' });
+  assert.equal(gone.disposition, 'dead_letter');
+  assert.equal(gone.error.message, 'The ID specified does not exist.');
+  assert.throws(() => w.warrantyLifeAnswer({ status: 202, body: '{}' }), (e) => e.path === 'body.id');
+});
+
 test('CNH defect/failure lookup: its answer feeds validateClaim, which refuses a code CNH did not list', () => {
   assert.equal(w.cnhDefectFailureRequest().body.ZcnWtClaimLookupEw20.Lang, 'E');
   const R = 'ZcnWtClaimLookupEw20Response';

@@ -66,7 +66,13 @@ const viaSync: CoverageResult = same;
 outboxes.loadCatalog('store', [policy]);
 sync.webhookSign({ secret: 's', id: 'm', timestamp: 1, body: '' });
 const wl = sync.warrantyLifeRequest({ voucher_batch: { qty: 5, plan_id: 'EXT-3Y' } });
-const method: 'POST' | 'PUT' = wl.method;
+const method: 'GET' | 'POST' | 'PUT' | 'DELETE' = wl.method;
+const lookup = sync.warrantyLifeRequest({ get: { resource: 'products', by: { sku: 'TV-55X' }, include_plans: true } });
+const noBody: Record<string, unknown> | undefined = lookup.body;
+const tree = sync.warrantyLifeAnswer({ status: 200, body: '[]', resource: 'categories' }).categories ?? [];
+const dep = sync.cnhAuth({ credentials: { username: 'u', password: 'p', subscription_key: 'k' } }).headers.subscription_key;
+// @ts-expect-error: Warranty Life has no invoices resource
+sync.warrantyLifeRequest({ get: { resource: 'invoices' } });
 // @ts-expect-error: Warranty Life takes USD or CAD
 sync.warrantyLifeRequest({ warranty: { plan_id: 'P', item_id: 'i', customer_id: 'c', sold_at: '', price_paid: '1', currency: 'EUR' } });
 const rec = sync.cnhInvoiceReconcile({ claims: [{ id: 'D1', status: 'approved' }], lines: [{ dealer_claim_number: 'D1', amount: '1', currency: 'USD' }] });

@@ -150,6 +150,7 @@ function makeApi(raw, withSync) {
     webhookSign: oneShot('webhook_sign'),
     webhookVerify: oneShot('webhook_verify'),
     cnhClaimBody: oneShot('cnh_claim_body'),
+    cnhAuth: oneShot('cnh_auth'),
     cnhReadResponse: oneShot('cnh_read_response'),
     cnhDefectFailureRequest: (args = {}) => request(raw.call, 'cnh_defect_failure_request', args),
     cnhDefectFailureAnswer: oneShot('cnh_defect_failure_answer'),
@@ -168,6 +169,7 @@ function makeApi(raw, withSync) {
     warrantyLifeRequest: oneShot('warranty_life_request'),
     warrantyLifeAuth: oneShot('warranty_life_auth'),
     warrantyLifePage: oneShot('warranty_life_page'),
+    warrantyLifeAnswer: oneShot('warranty_life_answer'),
     crmInstalledItemCoverage: oneShot('crm_installed_item_coverage'),
   };
 }

@@ -138,13 +138,23 @@ export interface ClaimLine {
   category: "parts" | "labour" | "sublet" | "other" | string;
   material_code?: string; quantity: string; amount: string; currency: string;
   third_party_invoice?: string; description?: string;
+  /** CNH `DrawingDescription`, `ZznoncnhMatnr`, `ZznoncnhDesc`. */
+  drawing_description?: string; non_cnh_material?: string; non_cnh_description?: string;
+}
+/** CNH's purchased-protection-plan header fields (`zzphoneNo` … `zzppp_ete`). */
+export interface ClaimPpp {
+  phone?: string; email?: string; non_cnh_serial?: string; cnh_sold_unit?: string; ref_claim_number?: string;
+  base_ref_claim_number?: string; ttm_id?: string; coverage?: string; claim_subtype?: string; ete_contract?: string;
 }
 export interface Claim {
   dealer: string; workshop: string; dms_claim_number: string; job_order?: string;
   reference_date: string; serial: string; usage?: string; failure_date: string;
   repair_start?: string; repair_end?: string; installed_date?: string; spare_part_invoice?: string;
   authorization_number?: string; warranty_type: string; campaign_number?: string; ppp_policy_number?: string;
-  failure: { component: string; failure_code: string; severity?: string; description?: string; ez_labor_unique_id?: string };
+  time_in?: string; time_out?: string; spare_part_usage?: string; assessment?: string;
+  failed_component_serial?: string; replaced_component_serial?: string; ppp?: ClaimPpp;
+  failure: { component: string; failure_code: string; severity?: string; description?: string; ez_labor_unique_id?: string;
+    service_participation?: string; record_id?: string };
   texts?: Partial<Record<"complaint" | "cause" | "correction" | "complications" | "special_instructions", ClaimRow[]>>;
   lines: ClaimLine[];
   total?: string;

@@ -116,7 +116,12 @@ export interface CnhAnswer {
 }
 export function cnhReadResponse(request: { status: number; body?: string; at: Instant }): CnhAnswer;
 /** Warranty Life 201308 plan objects (as its API returns them) mapped onto `plans`' model. */
-export function warrantyLifePlans(request: { plans: Record<string, unknown>[] }): { plans: Record<string, unknown>[] };
+/** Warranty Life plan objects (or a `GET /warranty-plans` answer's text, read exactly) onto our plan model. */
+export function warrantyLifePlans(request: { plans: Record<string, unknown>[] } | { body: string }): { plans: Record<string, unknown>[] };
+/** The headers of every CNH DEP call: HTTP Basic and the DMS's `subscription_key`. */
+export function cnhAuth(request: { credentials: { username: string; password: string; subscription_key: string } }): {
+  headers: { Authorization: string; subscription_key: string; "Content-Type": "application/json" };
+};
 /** CRM.COM's get_installed_item_coverage response, built from our coverage decisions. */
 export function crmInstalledItemCoverage(request: {
   zone: Zone; as_of: Instant;
@@ -208,14 +213,47 @@ export interface WarrantyLifeRequest {
   voucher_batch?: { qty: number; plan_id: string; note?: string };
   voucher_sold?: { code: string; sold_at: Instant; order_ref_id?: string; ref_id?: string; model?: string; mpn?: string;
     make?: string; device_value?: Decimal };
+  /** `PUT /customers/{id}`: only the fields given are sent. */
+  customer_update?: { id: string; ref_id?: string; order_ref_id?: string; email?: string; sales_rep_email?: string;
+    first_name?: string; last_name?: string; company_name?: string; street_address?: string; city?: string;
+    state?: string; postal_code?: string; phone?: string; country?: "US" | "CA" | "IN" | "BD" | "PH" | "AU";
+    is_walk_in?: boolean; opt_in?: boolean };
+  manufacturer?: { name: string };
+  product?: { category_id: string; manufacturer_id: string; model: string; mpn?: string; msrp?: Decimal;
+    msrp_currency?: "USD" | "CAD"; upc?: string; ean?: string; sku?: string };
+  /** `POST /items/{item_id}/warranties`. */
+  item_warranty?: NonNullable<WarrantyLifeRequest["warranty"]>;
+  /** `DELETE /warranties/{id}`. */
+  warranty_invalidate?: { id: string };
+  get?: WarrantyLifeGet;
   credentials?: WarrantyLifeCredentials;
 }
-export interface WarrantyLifeHttpRequest {
-  method: "POST" | "PUT"; path: string;
-  headers: { Accept: string; "Content-Type": string; Authorization?: string };
-  body: Record<string, unknown>;
+export type WarrantyLifeResource = "categories" | "warranty_plans" | "customers" | "manufacturers" | "products"
+  | "items" | "warranties" | "receipts";
+/** A `GET`: one record by `id`, or a search `by` the seed's fields (docs/protocol.md). */
+export interface WarrantyLifeGet {
+  resource: WarrantyLifeResource; id?: string; by?: Record<string, string>; page?: number; limit?: number;
+  include_plans?: boolean; include_plans_at_price?: string;
 }
-/** One Warranty Life 201308 write (exactly one of its fields) as the HTTP request to send. */
+export interface WarrantyLifeHttpRequest {
+  method: "GET" | "POST" | "PUT" | "DELETE"; path: string;
+  headers: { Accept: string; "Content-Type"?: string; Authorization?: string };
+  body?: Record<string, unknown>;
+}
+export interface WarrantyLifeAnswer {
+  disposition: "delivered" | "retry" | "dead_letter"; status: number;
+  error?: { error_code: number; status_text: string; message: string };
+  id?: string; location?: string;
+  categories?: { id: string; name?: string; parent?: string }[];
+  warranty_plans?: Record<string, unknown>[];
+  customers?: Record<string, unknown>[]; manufacturers?: { id: string; name?: string }[];
+  products?: Record<string, unknown>[]; items?: Record<string, unknown>[]; warranties?: Record<string, unknown>[];
+  receipts?: Record<string, unknown>[]; voucher_batches?: { id: string; voucher_codes?: string[]; plan_id?: string; note?: string }[];
+}
+/** A Warranty Life 201308 answer read: what the outbox does, the error body, the created id, the records. */
+export function warrantyLifeAnswer(request: { status: number; location?: string; body?: string;
+  resource?: WarrantyLifeResource | "voucher_batches" }): WarrantyLifeAnswer;
+/** One Warranty Life 201308 call (exactly one of its fields) as the HTTP request to send. */
 export function warrantyLifeRequest(request: WarrantyLifeRequest): WarrantyLifeHttpRequest;
 /** The Basic `Authorization` header (`key/sub_account` for a sub-account). */
 export function warrantyLifeAuth(request: { credentials: WarrantyLifeCredentials }): { authorization: string };
@@ -245,7 +283,7 @@ export class Engine extends RulesEngine {
 declare const api: Omit<typeof rules, 'Engine'> & {
   Engine: typeof Engine;
   importCrmCom: typeof importCrmCom; webhookSign: typeof webhookSign; webhookVerify: typeof webhookVerify;
-  cnhClaimBody: typeof cnhClaimBody; cnhReadResponse: typeof cnhReadResponse;
+  cnhClaimBody: typeof cnhClaimBody; cnhAuth: typeof cnhAuth; cnhReadResponse: typeof cnhReadResponse;
   cnhDefectFailureRequest: typeof cnhDefectFailureRequest; cnhDefectFailureAnswer: typeof cnhDefectFailureAnswer;
   cnhAttachmentRequest: typeof cnhAttachmentRequest; cnhAttachmentAnswer: typeof cnhAttachmentAnswer;
   cnhMpsTcRequest: typeof cnhMpsTcRequest; cnhDocumentAnswer: typeof cnhDocumentAnswer;
@@ -253,7 +291,7 @@ declare const api: Omit<typeof rules, 'Engine'> & {
   cnhInvoiceRequest: typeof cnhInvoiceRequest; cnhInvoiceAnswer: typeof cnhInvoiceAnswer; cnhInvoiceReconcile: typeof cnhInvoiceReconcile;
   productCodeRegistration: typeof productCodeRegistration; warrantyLifePlans: typeof warrantyLifePlans;
   warrantyLifeRequest: typeof warrantyLifeRequest; warrantyLifeAuth: typeof warrantyLifeAuth;
-  warrantyLifePage: typeof warrantyLifePage;
+  warrantyLifePage: typeof warrantyLifePage; warrantyLifeAnswer: typeof warrantyLifeAnswer;
   crmInstalledItemCoverage: typeof crmInstalledItemCoverage;
 };
 export default api;

@@ -79,6 +79,28 @@ pub struct Claim {
     pub campaign_number: String,
     /// Purchased protection plan policy number (warranty type Y).
     pub ppp_policy_number: String,
+    /// Time the unit entered the workshop (CNH `TimeIn`), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub time_in: String,
+    /// Time the unit left the workshop (CNH `TimeOut`), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub time_out: String,
+    /// The spare part's usage at its invoice or installation date (CNH
+    /// `AmountUseSparePart`, warranty type D), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub spare_part_usage: String,
+    /// Self-assessment or non-self-assessment (CNH `Assessment`), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub assessment: String,
+    /// The failed component's serial number (CNH `FailedComponentSerial`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub failed_component_serial: String,
+    /// The replacing component's serial number (CNH `ReplacedComponentSerial`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub replaced_component_serial: String,
+    /// The purchased-protection-plan (PPP) header fields (warranty type Y).
+    #[serde(skip_serializing_if = "Ppp::is_empty")]
+    pub ppp: Ppp,
     /// What failed.
     pub failure: Failure,
     /// Text blocks, each a list of numbered rows.
@@ -112,6 +134,72 @@ pub struct Failure {
     /// The id CNH's EZ Labor answer gave (`ezLaborUniqueID`), when the claim uses EZ Labor.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub ez_labor_unique_id: String,
+    /// Service participation (CNH `Failure.ServiceParticipation`), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub service_participation: String,
+    /// Record id (CNH `Failure.recordId`), sent as given.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub record_id: String,
+}
+
+/// The purchased-protection-plan (PPP) fields of a CNH claim header (`zz…`), each sent as
+/// given and left out when empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ppp {
+    /// `zzphoneNo`: the PPP phone number.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    /// `zzemail`: the PPP e-mail address.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    /// `zznonCnhSerialNo`: the serial number of a non-CNH unit.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub non_cnh_serial: String,
+    /// `zzcnhSoldUnit`: the CNH sold unit.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cnh_sold_unit: String,
+    /// `zzrefclaimno`: the referenced claim number.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ref_claim_number: String,
+    /// `zzbaseRefClmno`: the base referenced claim number.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub base_ref_claim_number: String,
+    /// `zzttmId`: the TTM id.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ttm_id: String,
+    /// `zzcoverage`: the PPP coverage.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub coverage: String,
+    /// `zzclaim_subtype` (eSubmission v2.6): the claim subtype, e.g. Saf-t-Cab PPP.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub claim_subtype: String,
+    /// `zzppp_ete` (eSubmission v2.6): the ETE contract.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ete_contract: String,
+}
+
+impl Ppp {
+    /// Whether no PPP field is given.
+    pub fn is_empty(&self) -> bool {
+        self.fields().iter().all(|(_, v)| v.is_empty())
+    }
+
+    /// Every field with its CNH name, in the seed's order.
+    pub fn fields(&self) -> [(&'static str, &str); 10] {
+        [
+            ("zzphoneNo", &self.phone),
+            ("zzemail", &self.email),
+            ("zznonCnhSerialNo", &self.non_cnh_serial),
+            ("zzcnhSoldUnit", &self.cnh_sold_unit),
+            ("zzrefclaimno", &self.ref_claim_number),
+            ("zzbaseRefClmno", &self.base_ref_claim_number),
+            ("zzttmId", &self.ttm_id),
+            ("zzcoverage", &self.coverage),
+            ("zzclaim_subtype", &self.claim_subtype),
+            ("zzppp_ete", &self.ete_contract),
+        ]
+    }
 }
 
 /// The five text blocks of a claim.
@@ -170,6 +258,15 @@ pub struct Line {
     pub third_party_invoice: String,
     /// Free description.
     pub description: String,
+    /// Drawing description (CNH `ItemPosition.DrawingDescription`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub drawing_description: String,
+    /// A non-CNH part's material number (CNH `ItemPosition.ZznoncnhMatnr`, PPP claims).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub non_cnh_material: String,
+    /// A non-CNH part's description (CNH `ItemPosition.ZznoncnhDesc`, PPP claims).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub non_cnh_description: String,
 }
 
 /// A piece of evidence.

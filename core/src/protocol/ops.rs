@@ -118,6 +118,7 @@ operations! {
         "activate_sale": outbox::ActivateReq => engine Engine::activate,
         "claim_changed": outbox::ClaimChangedReq => engine Engine::claim_changed,
         "cnh_claim_body": partner::CnhBodyReq => answer partner::cnh_claim_body,
+        "cnh_auth": partner::CnhAuthReq => answer partner::cnh_auth,
         "cnh_read_response": partner::PartnerAnswerReq => answer partner::cnh_read_response,
         "cnh_defect_failure_request": partner::DefectLookupReq
             => answer partner::cnh_defect_failure_request,
@@ -138,6 +139,7 @@ operations! {
         "warranty_life_request": partner::WlRequestReq => answer partner::warranty_life_request,
         "warranty_life_auth": partner::WlAuthReq => answer partner::warranty_life_auth,
         "warranty_life_page": partner::WlPageReq => answer partner::warranty_life_page,
+        "warranty_life_answer": partner::WlAnswerReq => answer partner::warranty_life_answer,
         "crm_installed_item_coverage": partner::CrmCoverageReq
             => answer partner::crm_installed_item_coverage,
     ],

@@ -47,6 +47,14 @@ pub(super) struct CnhBodyReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct CnhAuthReq {
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
+    credentials: cnh::CnhCredentials,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct PartnerAnswerReq {
     #[serde(rename = "op")]
     _op: IgnoredAny,
@@ -166,7 +174,33 @@ pub(super) struct WlRequestReq {
     #[serde(default)]
     voucher_sold: Option<wl::VoucherSold>,
     #[serde(default)]
+    customer_update: Option<wl::CustomerUpdate>,
+    #[serde(default)]
+    manufacturer: Option<wl::Manufacturer>,
+    #[serde(default)]
+    product: Option<wl::Product>,
+    #[serde(default)]
+    item_warranty: Option<wl::SoldWarranty>,
+    #[serde(default)]
+    warranty_invalidate: Option<wl::WarrantyInvalidate>,
+    #[serde(default)]
+    get: Option<wl::Get>,
+    #[serde(default)]
     credentials: Option<wl::Credentials>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WlAnswerReq {
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
+    status: u16,
+    #[serde(default)]
+    location: Option<String>,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    resource: Option<wl::AnswerOf>,
 }
 
 #[derive(Deserialize)]
@@ -194,7 +228,10 @@ pub(super) struct WlPageReq {
 pub(super) struct WlPlansReq {
     #[serde(rename = "op")]
     _op: IgnoredAny,
-    plans: Vec<serde_json::Value>,
+    #[serde(default)]
+    plans: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    body: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +280,10 @@ impl Engine {
 pub(super) fn cnh_claim_body(r: CnhBodyReq) -> Result<impl Serialize> {
     let body = cnh::create_claim_body(&r.claim, &r.options)?;
     Ok(json!({ "body": body }))
+}
+
+pub(super) fn cnh_auth(r: CnhAuthReq) -> Result<impl Serialize> {
+    Ok(json!({ "headers": r.credentials.headers()? }))
 }
 
 pub(super) fn cnh_read_response(r: PartnerAnswerReq) -> Result<impl Serialize> {
@@ -339,12 +380,23 @@ pub(super) struct Plans {
 }
 
 pub(super) fn warranty_life_plans(r: WlPlansReq) -> Result<Plans> {
-    let plans = r
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(i, p)| wl::plan_from_response(p, &format!("plans[{i}]")))
-        .collect::<Result<Vec<_>>>()?;
+    let plans = match (r.plans, r.body) {
+        (Some(plans), None) => plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| wl::plan_from_response(p, &format!("plans[{i}]")))
+            .collect::<Result<Vec<_>>>()?,
+        // The answer's text, read exactly (prices keep every digit).
+        (None, Some(body)) => wl::read_answer(200, None, &body, Some(wl::AnswerOf::WarrantyPlans))?
+            .warranty_plans
+            .unwrap_or_default(),
+        _ => {
+            return Err(Error::invalid(
+                "",
+                "give exactly one of `plans` (plan objects) and `body` (the answer's text)",
+            ))
+        }
+    };
     Ok(Plans { plans })
 }
 
@@ -356,9 +408,30 @@ pub(super) fn warranty_life_request(r: WlRequestReq) -> Result<impl Serialize> {
         receipt: r.receipt,
         voucher_batch: r.voucher_batch,
         voucher_sold: r.voucher_sold,
+        customer_update: r.customer_update,
+        manufacturer: r.manufacturer,
+        product: r.product,
+        item_warranty: r.item_warranty,
+        warranty_invalidate: r.warranty_invalidate,
     };
     let authorization = r.credentials.as_ref().map(|c| c.header()).transpose()?;
-    Ok(write.request()?.with_authorization(authorization))
+    let request = match (r.get, write.given()) {
+        (Some(g), 0) => wl::get_request(&g)?,
+        (None, 1) => write.request()?,
+        _ => {
+            let mut kinds = wl::WRITE_KINDS.to_vec();
+            kinds.push("get");
+            return Err(Error::invalid(
+                "",
+                format!("give exactly one of {}", wl::one_of(&kinds)),
+            ));
+        }
+    };
+    Ok(request.with_authorization(authorization))
+}
+
+pub(super) fn warranty_life_answer(r: WlAnswerReq) -> Result<impl Serialize> {
+    wl::read_answer(r.status, r.location.as_deref(), &r.body, r.resource)
 }
 
 pub(super) fn warranty_life_auth(r: WlAuthReq) -> Result<impl Serialize> {

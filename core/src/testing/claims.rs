@@ -127,6 +127,7 @@ pub fn arb_valid_claim() -> impl Strategy<Value = ValidClaim> {
                             String::new()
                         },
                         description: String::new(),
+                        ..Line::default()
                     }
                 })
                 .collect();
@@ -201,6 +202,7 @@ pub fn arb_valid_claim() -> impl Strategy<Value = ValidClaim> {
                     severity: "2".into(),
                     description: "broke".into(),
                     ez_labor_unique_id: String::new(),
+                    ..Failure::default()
                 },
                 texts: Texts {
                     complaint: rows(nrows[0], "complaint"),
@@ -215,6 +217,7 @@ pub fn arb_valid_claim() -> impl Strategy<Value = ValidClaim> {
                 reason: "DEFECT".into(),
                 policy: Some(policy),
                 warranty: Some(warranty),
+                ..Claim::default()
             };
             let known = vec![KnownClaim {
                 dms_claim_number: "DMS-OTHER".into(),
@@ -344,6 +347,7 @@ pub fn arb_hostile_claim() -> impl Strategy<Value = Claim> {
             currency,
             third_party_invoice: tp,
             description: String::new(),
+            ..Line::default()
         },
     );
     let header = (
@@ -394,6 +398,7 @@ pub fn arb_hostile_claim() -> impl Strategy<Value = Claim> {
                     severity: String::new(),
                     description: String::new(),
                     ez_labor_unique_id: String::new(),
+                    ..Failure::default()
                 },
                 texts: Texts {
                     complaint: rows.clone(),
@@ -406,6 +411,7 @@ pub fn arb_hostile_claim() -> impl Strategy<Value = Claim> {
                 reason: "DEFECT".into(),
                 policy,
                 warranty: start.map(WarrantyRecord::starting),
+                ..Claim::default()
             },
         )
 }

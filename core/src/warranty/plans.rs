@@ -58,8 +58,11 @@ pub struct Plan {
 pub struct Category {
     /// Category id.
     pub id: String,
-    /// Parent category id; null for a top-level category.
-    #[serde(default)]
+    /// Display name (Warranty Life's `name`; not used by the rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parent category id; null (or absent) for a top-level category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
 

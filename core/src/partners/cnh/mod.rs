@@ -100,7 +100,24 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
     put(&mut h, "InstalledDate", &claim.installed_date);
     put(&mut h, "SparePartInvoiceNumber", &claim.spare_part_invoice);
     put(&mut h, "AuthorizationNumber", &claim.authorization_number);
+    put(&mut h, "TimeIn", &claim.time_in);
+    put(&mut h, "TimeOut", &claim.time_out);
+    put(&mut h, "AmountUseSparePart", &claim.spare_part_usage);
+    put(&mut h, "Assessment", &claim.assessment);
+    put(
+        &mut h,
+        "FailedComponentSerial",
+        &claim.failed_component_serial,
+    );
+    put(
+        &mut h,
+        "ReplacedComponentSerial",
+        &claim.replaced_component_serial,
+    );
     put(&mut h, "RepairStartDate", &claim.repair_start);
+    for (key, value) in claim.ppp.fields() {
+        put(&mut h, key, value);
+    }
 
     let mut f = Map::new();
     put(&mut f, "WarrantyType", &claim.warranty_type);
@@ -112,6 +129,12 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
     put(&mut f, "FailureDescription", &claim.failure.description);
     put(&mut f, "zzpolicyNo", &claim.ppp_policy_number);
     put(&mut f, "ezLaborUniqueID", &claim.failure.ez_labor_unique_id);
+    put(
+        &mut f,
+        "ServiceParticipation",
+        &claim.failure.service_participation,
+    );
+    put(&mut f, "recordId", &claim.failure.record_id);
     // An EZ Labor claim's one labour line is its "labor work unit" field (`laborWU`).
     if !claim.failure.ez_labor_unique_id.trim().is_empty() {
         let mut labour = claim.lines.iter().filter(|l| l.category == "labour");
@@ -144,7 +167,10 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
             put(&mut p, "ClaimedAmount", &l.amount);
             put(&mut p, "AmountCurrency", &l.currency);
             put(&mut p, "OperationDescription", &l.description);
+            put(&mut p, "DrawingDescription", &l.drawing_description);
             put(&mut p, "ThirdPartyInvoiceNumber", &l.third_party_invoice);
+            put(&mut p, "ZznoncnhMatnr", &l.non_cnh_material);
+            put(&mut p, "ZznoncnhDesc", &l.non_cnh_description);
             Value::Object(p)
         })
         .collect();
@@ -161,6 +187,78 @@ pub fn create_claim_body(claim: &Claim, opts: &CnhOptions) -> Result<Value> {
     body.insert("attachmentFlag".into(), flag(attachment));
     body.insert("language".into(), Value::String(opts.language.clone()));
     Ok(Value::Object(body))
+}
+
+/// The credentials of a DMS for CNH's DEP (seed: "Authentication"): the dealer's Dealer
+/// Portal user and password for DMS access, and the `subscription_key` CNH assigned to the DMS
+/// for one environment.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CnhCredentials {
+    /// The Dealer Portal user id set up for DMS access.
+    pub username: String,
+    /// Its password.
+    pub password: String,
+    /// The DMS's subscription key (unique to the DMS and the environment).
+    pub subscription_key: String,
+}
+
+/// The headers every DEP call carries: HTTP Basic from the dealer's credentials and the DMS's
+/// `subscription_key`, plus the JSON content type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CnhAuthHeaders {
+    /// `Basic base64(username:password)`.
+    #[serde(rename = "Authorization")]
+    pub authorization: String,
+    /// The subscription key, as the header CNH names `subscription_key`.
+    pub subscription_key: String,
+    /// `application/json` (the seed: the content type follows the payload).
+    #[serde(rename = "Content-Type")]
+    pub content_type: &'static str,
+}
+
+impl CnhCredentials {
+    /// The headers, or `INVALID_INPUT` at `credentials.<field>`: an empty user or one with
+    /// `:` (Basic cannot carry it), an empty password, a key that is empty or not visible
+    /// ASCII (it goes into a header as written).
+    pub fn headers(&self) -> Result<CnhAuthHeaders> {
+        use base64::engine::general_purpose::STANDARD;
+        use base64::Engine as _;
+        if self.username.is_empty() || self.username.contains(':') {
+            return Err(Error::invalid(
+                "credentials.username",
+                "the Dealer Portal user is empty or contains `:`",
+            ));
+        }
+        if self.password.is_empty() {
+            return Err(Error::invalid(
+                "credentials.password",
+                "the password is empty",
+            ));
+        }
+        if self.password.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "credentials.password",
+                "the password contains a control character",
+            ));
+        }
+        if self.subscription_key.is_empty()
+            || !self.subscription_key.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(Error::invalid(
+                "credentials.subscription_key",
+                "a subscription key is visible ASCII with no spaces",
+            ));
+        }
+        Ok(CnhAuthHeaders {
+            authorization: format!(
+                "Basic {}",
+                STANDARD.encode(format!("{}:{}", self.username, self.password))
+            ),
+            subscription_key: self.subscription_key.clone(),
+            content_type: "application/json",
+        })
+    }
 }
 
 /// One message row of a CNH response.
@@ -213,17 +311,7 @@ pub struct CnhClaimResponse {
     pub message: Vec<CnhMessage>,
 }
 
-/// What the outbox should do with an answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Disposition {
-    /// Accepted: the message is delivered.
-    Delivered,
-    /// Try again later (500, and 408/429/5xx in general).
-    Retry,
-    /// Refused for good (400, 401, 422, other 4xx): keep the partner's messages.
-    DeadLetter,
-}
+pub use crate::partners::Disposition;
 
 /// A Create Claim answer, read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -272,11 +360,7 @@ pub fn read_create_claim_response(status: u16, body: &str, at: Instant) -> Resul
             messages,
         });
     }
-    let disposition = if crate::sync::outbox::is_retryable(status) {
-        Disposition::Retry
-    } else {
-        Disposition::DeadLetter
-    };
+    let disposition = Disposition::of_failure(status);
     let mut messages = Vec::new();
     match &parsed {
         Some(Value::Object(o)) => {
@@ -508,6 +592,107 @@ mod tests {
         assert_eq!(b["smartAlertFlag"], "X");
         assert_eq!(b["attachmentFlag"], "X"); // the claim has a photo
         assert_eq!(b["language"], "EN");
+    }
+
+    #[test]
+    fn every_create_claim_attribute_of_v2_6_has_a_claim_field() {
+        let mut c = claim();
+        // Left out when empty: the example claim has none of them.
+        let b = create_claim_body(&c, &CnhOptions::default()).unwrap();
+        for k in [
+            "TimeIn",
+            "Assessment",
+            "zzphoneNo",
+            "zzclaim_subtype",
+            "zzppp_ete",
+        ] {
+            assert!(b["ClaimHeader"].get(k).is_none(), "{k}");
+        }
+        assert!(b["ClaimHeader"]["Failure"].get("recordId").is_none());
+        let given: Value = serde_json::json!({
+            "time_in": "08:15", "time_out": "17:40", "spare_part_usage": "120.5",
+            "assessment": "SELF", "failed_component_serial": "FC-1",
+            "replaced_component_serial": "RC-2",
+            "ppp": {"phone": "+1 555 0100", "email": "ppp@example.com", "non_cnh_serial": "N-9",
+                    "cnh_sold_unit": "Y", "ref_claim_number": "R-1", "base_ref_claim_number": "B-1",
+                    "ttm_id": "T-7", "coverage": "FULL", "claim_subtype": "SAF-T-CAB",
+                    "ete_contract": "ETE-3"}
+        });
+        let mut v = serde_json::to_value(&c).unwrap();
+        for (k, x) in given.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v["failure"]["service_participation"] = "50".into();
+        v["failure"]["record_id"] = "REC-1".into();
+        v["lines"][0]["drawing_description"] = "Pump housing".into();
+        v["lines"][0]["non_cnh_material"] = "NC-100".into();
+        v["lines"][0]["non_cnh_description"] = "Third-party hose".into();
+        c = serde_json::from_value(v).unwrap();
+        let b = create_claim_body(&c, &CnhOptions::default()).unwrap();
+        let h = &b["ClaimHeader"];
+        for (k, want) in [
+            ("TimeIn", "08:15"),
+            ("TimeOut", "17:40"),
+            ("AmountUseSparePart", "120.5"),
+            ("Assessment", "SELF"),
+            ("FailedComponentSerial", "FC-1"),
+            ("ReplacedComponentSerial", "RC-2"),
+            ("zzphoneNo", "+1 555 0100"),
+            ("zzemail", "ppp@example.com"),
+            ("zznonCnhSerialNo", "N-9"),
+            ("zzcnhSoldUnit", "Y"),
+            ("zzrefclaimno", "R-1"),
+            ("zzbaseRefClmno", "B-1"),
+            ("zzttmId", "T-7"),
+            ("zzcoverage", "FULL"),
+            ("zzclaim_subtype", "SAF-T-CAB"),
+            ("zzppp_ete", "ETE-3"),
+        ] {
+            assert_eq!(h[k], want, "{k}");
+        }
+        let f = &h["Failure"];
+        assert_eq!(
+            (&f["ServiceParticipation"], &f["recordId"]),
+            (&"50".into(), &"REC-1".into())
+        );
+        let p = &f["ItemPosition"][0];
+        assert_eq!(p["DrawingDescription"], "Pump housing");
+        assert_eq!(p["ZznoncnhMatnr"], "NC-100");
+        assert_eq!(p["ZznoncnhDesc"], "Third-party hose");
+        assert!(f["ItemPosition"][1].get("ZznoncnhMatnr").is_none());
+        // An unknown PPP field is refused, as every claim field.
+        let bad: std::result::Result<Claim, _> =
+            serde_json::from_value(serde_json::json!({"ppp": {"phone_no": "1"}}));
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn dep_headers_carry_basic_auth_and_the_subscription_key() {
+        let creds = |u: &str, p: &str, k: &str| CnhCredentials {
+            username: u.into(),
+            password: p.into(),
+            subscription_key: k.into(),
+        };
+        let h = creds("dms-user", "pa:ss", "0123abcd").headers().unwrap();
+        // base64("dms-user:pa:ss"): only the first `:` separates the user.
+        assert_eq!(h.authorization, "Basic ZG1zLXVzZXI6cGE6c3M=");
+        assert_eq!(h.subscription_key, "0123abcd");
+        assert_eq!(
+            serde_json::to_value(&h).unwrap(),
+            serde_json::json!({"Authorization": "Basic ZG1zLXVzZXI6cGE6c3M=",
+                "subscription_key": "0123abcd", "Content-Type": "application/json"})
+        );
+        for (c, path) in [
+            (creds("", "p", "k"), "credentials.username"),
+            (creds("a:b", "p", "k"), "credentials.username"),
+            (creds("u", "", "k"), "credentials.password"),
+            (creds("u", "p\n", "k"), "credentials.password"),
+            (creds("u", "p", ""), "credentials.subscription_key"),
+            (creds("u", "p", "a b"), "credentials.subscription_key"),
+            (creds("u", "p", "ключ"), "credentials.subscription_key"),
+        ] {
+            assert_eq!(c.headers().unwrap_err().path, path);
+        }
     }
 
     #[test]

@@ -28,12 +28,77 @@ pub fn wl_date(t: Instant) -> String {
     )
 }
 
-pub(super) fn money(d: Dec) -> Value {
-    // Warranty Life takes JSON numbers (`0.00`): written with every digit of the decimal
-    // that a JSON number holds (whole numbers exactly; fractions as f64 keeps them).
-    d.0.to_string()
-        .parse::<serde_json::Number>()
-        .map_or(Value::Null, Value::Number)
+/// A Warranty Life JSON body: its fields, and its amounts written as JSON numbers with
+/// every digit of the decimal (`12345678901234567.89`, never through f64 or an exponent:
+/// Warranty Life takes numbers, `0.00`). Keys are written in order, as a JSON object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Body {
+    fields: Map<String, Value>,
+    money: std::collections::BTreeMap<String, rust_decimal::Decimal>,
+}
+
+impl Body {
+    /// A body of these fields (no amounts).
+    pub fn new(fields: Map<String, Value>) -> Self {
+        Body {
+            fields,
+            money: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `key` to a string, boolean, number or object.
+    pub fn insert(&mut self, key: &str, value: Value) {
+        self.money.remove(key);
+        self.fields.insert(key.into(), value);
+    }
+
+    /// Sets `key` to an amount, written with every digit.
+    pub fn money(&mut self, key: &str, d: Dec) {
+        self.fields.remove(key);
+        self.money.insert(key.into(), d.0);
+    }
+
+    /// A field that is not an amount.
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
+    /// An amount.
+    pub fn amount(&self, key: &str) -> Option<rust_decimal::Decimal> {
+        self.money.get(key).copied()
+    }
+
+    /// Whether `key` is set.
+    pub fn contains(&self, key: &str) -> bool {
+        self.fields.contains_key(key) || self.money.contains_key(key)
+    }
+}
+
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap};
+        let mut map = s.serialize_map(Some(self.fields.len().saturating_add(self.money.len())))?;
+        let mut fields = self.fields.iter().peekable();
+        let mut money = self.money.iter().peekable();
+        loop {
+            let money_first = match (fields.peek(), money.peek()) {
+                (None, None) => break,
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some((f, _)), Some((m, _))) => m < f,
+            };
+            if money_first {
+                if let Some((k, d)) = money.next() {
+                    let raw = serde_json::value::RawValue::from_string(d.to_string())
+                        .map_err(S::Error::custom)?;
+                    map.serialize_entry(k, &raw)?;
+                }
+            } else if let Some((k, v)) = fields.next() {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// A customer for `POST /customers` (fields of the seed; empty ones left out).
@@ -73,7 +138,7 @@ pub struct Customer {
 }
 
 /// The seed's countries.
-const COUNTRIES: [&str; 6] = ["US", "CA", "IN", "BD", "PH", "AU"];
+pub(super) const COUNTRIES: [&str; 6] = ["US", "CA", "IN", "BD", "PH", "AU"];
 
 /// The `POST /customers` body.
 pub fn customer_body(c: &Customer) -> Result<Value> {
@@ -212,7 +277,7 @@ pub struct SoldItem {
 }
 
 /// The `POST /items` body for a sold line.
-pub fn item_body(i: &SoldItem) -> Result<Value> {
+pub fn item_body(i: &SoldItem) -> Result<Body> {
     required(&i.customer_id, "item.customer_id")?;
     if i.product_id.trim().is_empty() && i.product_sku.trim().is_empty() {
         return Err(Error::invalid(
@@ -245,13 +310,7 @@ pub fn item_body(i: &SoldItem) -> Result<Value> {
     if let Some(y) = i.contract_years {
         m.insert("contractYears".into(), json!(y));
     }
-    m.insert("pricePaid".into(), money(i.price_paid));
     m.insert("pricePaidCurrencyCode".into(), json!(i.currency));
-    for (k, v) in [("taxPaid", i.tax_paid), ("shippingPaid", i.shipping_paid)] {
-        if let Some(v) = v {
-            m.insert(k.into(), money(v));
-        }
-    }
     crate::partners::put_nonempty(&mut m, "serialNumber", &i.serial);
     if let Some(t) = i.serial_type {
         m.insert("serialNumberType".into(), json!(t));
@@ -259,7 +318,14 @@ pub fn item_body(i: &SoldItem) -> Result<Value> {
     m.insert("isRepaired".into(), Value::Bool(i.is_repaired));
     m.insert("hasDamage".into(), Value::Bool(i.has_damage));
     crate::partners::put_nonempty(&mut m, "categoryId", &i.category_id);
-    Ok(Value::Object(m))
+    let mut b = Body::new(m);
+    b.money("pricePaid", i.price_paid);
+    for (k, v) in [("taxPaid", i.tax_paid), ("shippingPaid", i.shipping_paid)] {
+        if let Some(v) = v {
+            b.money(k, v);
+        }
+    }
+    Ok(b)
 }
 
 /// A plan sold for an item, for `POST /warranties`.
@@ -293,7 +359,7 @@ pub struct SoldWarranty {
 }
 
 /// The `POST /warranties` body: a plan sold for an item.
-pub fn warranty_body(w: &SoldWarranty) -> Result<Value> {
+pub fn warranty_body(w: &SoldWarranty) -> Result<Body> {
     required(&w.plan_id, "warranty.plan_id")?;
     required(&w.item_id, "warranty.item_id")?;
     required(&w.customer_id, "warranty.customer_id")?;
@@ -310,12 +376,13 @@ pub fn warranty_body(w: &SoldWarranty) -> Result<Value> {
         crate::partners::put_nonempty(&mut m, k, v);
     }
     m.insert("dateOfPurchase".into(), Value::String(wl_date(w.sold_at)));
-    m.insert("pricePaid".into(), money(w.price_paid));
     m.insert("pricePaidCurrencyCode".into(), json!(w.currency));
+    let mut b = Body::new(m);
+    b.money("pricePaid", w.price_paid);
     if let Some(t) = w.tax_paid {
-        m.insert("taxPaid".into(), money(t));
+        b.money("taxPaid", t);
     }
-    Ok(Value::Object(m))
+    Ok(b)
 }
 
 /// A POS receipt, for `POST /receipts`.
@@ -424,20 +491,51 @@ pub struct Write {
     /// `PUT /voucher/{code}`.
     #[serde(default)]
     pub voucher_sold: Option<VoucherSold>,
+    /// `PUT /customers/{id}`.
+    #[serde(default)]
+    pub customer_update: Option<super::CustomerUpdate>,
+    /// `POST /manufacturers`.
+    #[serde(default)]
+    pub manufacturer: Option<super::Manufacturer>,
+    /// `POST /products`.
+    #[serde(default)]
+    pub product: Option<super::Product>,
+    /// `POST /items/{item_id}/warranties`: a plan sold for an item, through the item.
+    #[serde(default)]
+    pub item_warranty: Option<SoldWarranty>,
+    /// `DELETE /warranties/{id}`: a warranty returned or refunded.
+    #[serde(default)]
+    pub warranty_invalidate: Option<super::WarrantyInvalidate>,
 }
+
+/// The names of [`Write`]'s fields, in order (the one-of message).
+pub const WRITE_KINDS: [&str; 11] = [
+    "customer",
+    "item",
+    "warranty",
+    "receipt",
+    "voucher_batch",
+    "voucher_sold",
+    "customer_update",
+    "manufacturer",
+    "product",
+    "item_warranty",
+    "warranty_invalidate",
+];
 
 /// The HTTP request for a [`Write`]: method, path (below [`API_PREFIX`]), headers and JSON body.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HttpRequest {
-    /// `POST` or `PUT`.
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: &'static str,
     /// E.g. `/api/201308/customers`.
     pub path: String,
     /// `Accept` and `Content-Type` (JSON, as the seed asks), and `Authorization` when the
     /// credentials were given.
     pub headers: Headers,
-    /// The JSON body.
-    pub body: Value,
+    /// The JSON body (none for `GET` and `DELETE`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Body>,
 }
 
 /// The headers of an [`HttpRequest`].
@@ -446,22 +544,22 @@ pub struct Headers {
     /// `application/json`.
     #[serde(rename = "Accept")]
     pub accept: &'static str,
-    /// `application/json; charset=utf-8`.
-    #[serde(rename = "Content-Type")]
-    pub content_type: &'static str,
+    /// `application/json; charset=utf-8` (when there is a body).
+    #[serde(rename = "Content-Type", skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<&'static str>,
     /// [`super::authorization`]'s value.
     #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
 }
 
 impl HttpRequest {
-    fn new(method: &'static str, path: String, body: Value) -> Self {
+    pub(super) fn new(method: &'static str, path: String, body: Option<Body>) -> Self {
         HttpRequest {
             method,
             path,
             headers: Headers {
                 accept: "application/json",
-                content_type: "application/json; charset=utf-8",
+                content_type: body.is_some().then_some("application/json; charset=utf-8"),
                 authorization: None,
             },
             body,
@@ -476,27 +574,43 @@ impl HttpRequest {
 }
 
 impl Write {
-    /// The request to send, or the first problem at its path.
-    pub fn request(&self) -> Result<HttpRequest> {
-        let given = [
+    /// How many of the writes are given (exactly one may be).
+    pub fn given(&self) -> usize {
+        [
             self.customer.is_some(),
             self.item.is_some(),
             self.warranty.is_some(),
             self.receipt.is_some(),
             self.voucher_batch.is_some(),
             self.voucher_sold.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
+            self.customer_update.is_some(),
+            self.manufacturer.is_some(),
+            self.product.is_some(),
+            self.item_warranty.is_some(),
+            self.warranty_invalidate.is_some(),
+        ]
+        .iter()
+        .filter(|g| **g)
+        .count()
+    }
+
+    /// The request to send, or the first problem at its path.
+    pub fn request(&self) -> Result<HttpRequest> {
+        if self.given() != 1 {
             return Err(Error::invalid(
                 "",
-                "give exactly one of `customer`, `item`, `warranty`, `receipt`, `voucher_batch`, `voucher_sold`",
+                format!("give exactly one of {}", one_of(&WRITE_KINDS)),
             ));
         }
-        let post = |what: &str, body: Value| {
-            HttpRequest::new("POST", format!("{API_PREFIX}/{what}"), body)
+        let post = |what: &str, body: Body| {
+            HttpRequest::new("POST", format!("{API_PREFIX}/{what}"), Some(body))
+        };
+        let fields = |v: Value| match v {
+            Value::Object(m) => Body::new(m),
+            _ => Body::default(),
         };
         if let Some(c) = &self.customer {
-            return Ok(post("customers", customer_body(c)?));
+            return Ok(post("customers", fields(customer_body(c)?)));
         }
         if let Some(i) = &self.item {
             return Ok(post("items", item_body(i)?));
@@ -505,16 +619,58 @@ impl Write {
             return Ok(post("warranties", warranty_body(w)?));
         }
         if let Some(r) = &self.receipt {
-            return Ok(post("receipts", receipt_body(r)?));
+            return Ok(post("receipts", fields(receipt_body(r)?)));
         }
         if let Some(b) = &self.voucher_batch {
-            return Ok(post("voucher-batch", voucher_batch_body(b)?));
+            return Ok(post("voucher-batch", fields(voucher_batch_body(b)?)));
         }
-        match &self.voucher_sold {
-            Some(v) => voucher_sold_request(v),
+        if let Some(v) = &self.voucher_sold {
+            return voucher_sold_request(v);
+        }
+        if let Some(c) = &self.customer_update {
+            return super::customer_update_request(c);
+        }
+        if let Some(m) = &self.manufacturer {
+            required(&m.name, "manufacturer.name")?;
+            return Ok(post("manufacturers", fields(json!({ "name": m.name }))));
+        }
+        if let Some(p) = &self.product {
+            return Ok(post("products", super::product_body(p)?));
+        }
+        if let Some(w) = &self.item_warranty {
+            let body = warranty_body(w).map_err(|e| rename_root(e, "warranty", "item_warranty"))?;
+            let item = super::lookups_segment(&w.item_id, "item_warranty.item_id")?;
+            return Ok(post(&format!("items/{item}/warranties"), body));
+        }
+        match &self.warranty_invalidate {
+            Some(w) => Ok(HttpRequest::new(
+                "DELETE",
+                format!(
+                    "{API_PREFIX}/warranties/{}",
+                    super::lookups_segment(&w.id, "warranty_invalidate.id")?
+                ),
+                None,
+            )),
             None => Err(Error::invalid("", "nothing to send")),
         }
     }
+}
+
+/// "`a`, `b` or `c`" (the one-of messages).
+pub fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// An error of the shared warranty body placed under the field the caller gave.
+fn rename_root(mut e: Error, from: &str, to: &str) -> Error {
+    if let Some(rest) = e.path.strip_prefix(from) {
+        e.path = format!("{to}{rest}");
+    }
+    e
 }
 
 /// The `POST /voucher-batch` body.
@@ -551,12 +707,13 @@ pub fn voucher_sold_request(v: &VoucherSold) -> Result<HttpRequest> {
     for (k, s) in [("model", &v.model), ("mpn", &v.mpn), ("make", &v.make)] {
         crate::partners::put_nonempty(&mut m, k, s);
     }
+    let mut b = Body::new(m);
     if let Some(d) = v.device_value {
-        m.insert("deviceValue".into(), money(d));
+        b.money("deviceValue", d);
     }
     Ok(HttpRequest::new(
         "PUT",
         format!("{API_PREFIX}/voucher/{}", v.code),
-        Value::Object(m),
+        Some(b),
     ))
 }

@@ -2,11 +2,17 @@
 //! authentication with sub-accounts, paging with `startAt`/`limit`, and the error body.
 //! (The plan model itself is `crate::warranty::plans`.)
 
+mod answers;
 mod bodies;
+mod lookups;
 mod plans;
 
+pub use answers::*;
 pub use bodies::*;
+pub use lookups::*;
 pub use plans::*;
+
+use lookups::segment as lookups_segment;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -108,6 +114,7 @@ pub fn read_error(status: u16, body: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::partners::Disposition;
     use crate::time::{Duration, Unit};
     use serde_json::Value;
 
@@ -238,21 +245,354 @@ mod tests {
         .unwrap();
         let r = write.request().unwrap();
         assert_eq!((r.method, r.path.as_str()), ("POST", "/api/201308/items"));
-        assert_eq!(r.body["dateOfPurchase"], "2026-11-20T19:05:00Z");
-        assert_eq!(r.body["pricePaid"].to_string(), "1899.99");
-        assert_eq!(r.body["purchasedCondition"], "NEW");
-        assert_eq!(r.body["serialNumber"], "SN1");
+        let r = r.body.unwrap();
+        assert_eq!(r.field("dateOfPurchase").unwrap(), "2026-11-20T19:05:00Z");
+        assert_eq!(r.amount("pricePaid").unwrap().to_string(), "1899.99");
+        assert_eq!(r.field("purchasedCondition").unwrap(), "NEW");
+        assert_eq!(r.field("serialNumber").unwrap(), "SN1");
         let receipt: Write = serde_json::from_str(
             r#"{"receipt": {"order_ref_id": "O1", "customer_ref_id": "C-9",
                 "sold_at": "2026-11-20T14:05:00-05:00", "mime_type": "application/pdf",
                 "content_base64": "JVBERg=="}}"#,
         )
         .unwrap();
-        assert_eq!(receipt.request().unwrap().body["content"], "JVBERg==");
+        assert_eq!(
+            receipt
+                .request()
+                .unwrap()
+                .body
+                .unwrap()
+                .field("content")
+                .unwrap(),
+            "JVBERg=="
+        );
         let two: Write = serde_json::from_str(
             r#"{"customer": {"country": "US"}, "voucher_batch": {"qty": 1, "plan_id": "P"}}"#,
         )
         .unwrap();
         assert!(two.request().is_err());
+    }
+
+    fn get(v: Value) -> Result<HttpRequest> {
+        get_request(&serde_json::from_value(v).unwrap())
+    }
+
+    #[test]
+    fn every_get_of_the_seed_has_its_url() {
+        use serde_json::json;
+        for (g, want) in [
+            (json!({"resource": "categories"}), "/api/201308/categories"),
+            (json!({"resource": "categories", "id": "tv"}), "/api/201308/categories/tv"),
+            (json!({"resource": "warranty_plans", "by": {"category_id": "tv"}}),
+                "/api/201308/warranty-plans?categoryId=tv"),
+            (json!({"resource": "customers", "by": {"email": "a+b@example.com"}}),
+                "/api/201308/customers?email=a%2Bb%40example.com"),
+            (json!({"resource": "customers", "by": {"order_ref_id": "O 1"}}),
+                "/api/201308/customers?orderRefId=O%201"),
+            (json!({"resource": "manufacturers", "by": {"name": "Apple*"}}),
+                "/api/201308/manufacturers/?name=Apple*"),
+            (json!({"resource": "manufacturers", "page": 2, "limit": 50}),
+                "/api/201308/manufacturers/?startAt=100&limit=50"),
+            (json!({"resource": "manufacturers", "by": {"name": "Sony"}, "page": 0, "limit": 10}),
+                "/api/201308/manufacturers/?name=Sony&startAt=0&limit=10"),
+            (json!({"resource": "products", "by": {"sku": "SKU-55"}}), "/api/201308/products?sku=SKU-55"),
+            (json!({"resource": "products", "by": {"q": "Nexus S3"}, "include_plans": true,
+                    "include_plans_at_price": "333.33"}),
+                "/api/201308/products?q=Nexus%20S3&includePlans=1&includePlansAtPrice=333.33"),
+            (json!({"resource": "products", "by": {"model": "X1", "manufacturer_name": "Sony"},
+                    "include_plans": true, "include_plans_at_price": "MSRP", "limit": 20}),
+                "/api/201308/products?manufacturerName=Sony&model=X1&includePlans=1&includePlansAtPrice=MSRP&startAt=0&limit=20"),
+            (json!({"resource": "items", "by": {"ref_id": "L1"}}), "/api/201308/items?refId=L1"),
+            (json!({"resource": "items", "id": "it/1"}), "/api/201308/items/it%2F1"),
+            (json!({"resource": "warranties", "by": {"order_ref_id": "O1"}}),
+                "/api/201308/warranties?orderRefId=O1"),
+            (json!({"resource": "warranties", "by": {"item_id": "I9"}}), "/api/201308/items/I9/warranties"),
+            (json!({"resource": "receipts", "id": "R1"}), "/api/201308/receipts/R1"),
+        ] {
+            let r = get(g.clone()).expect("a seed GET");
+            assert_eq!((r.method, r.path.as_str()), ("GET", want), "{g}");
+            assert!(r.body.is_none() && r.headers.content_type.is_none());
+        }
+        for (g, path) in [
+            (json!({"resource": "customers"}), "get"),
+            (
+                json!({"resource": "receipts", "by": {"ref_id": "x"}}),
+                "get.by.ref_id",
+            ),
+            (
+                json!({"resource": "customers", "by": {"email": "a", "ref_id": "b"}}),
+                "get.by",
+            ),
+            (
+                json!({"resource": "products", "by": {"sku": "a", "model": "b"}}),
+                "get.by",
+            ),
+            (json!({"resource": "products", "limit": 5}), "get"),
+            (
+                json!({"resource": "items", "by": {"ref_id": ""}}),
+                "get.by.ref_id",
+            ),
+            (
+                json!({"resource": "items", "by": {"ref_id": 5}}),
+                "get.by.ref_id",
+            ),
+            (
+                json!({"resource": "items", "id": "1", "by": {"ref_id": "x"}}),
+                "get.by",
+            ),
+            (json!({"resource": "items", "id": " "}), "get.id"),
+            (
+                json!({"resource": "items", "by": {"ref_id": "x"}, "limit": 5}),
+                "get.limit",
+            ),
+            (json!({"resource": "manufacturers", "page": 1}), "get.limit"),
+            (
+                json!({"resource": "manufacturers", "limit": 0}),
+                "get.limit",
+            ),
+            (
+                json!({"resource": "categories", "include_plans": true}),
+                "get.include_plans",
+            ),
+            (
+                json!({"resource": "products", "by": {"q": "x"}, "include_plans_at_price": "1"}),
+                "get.include_plans_at_price",
+            ),
+            (
+                json!({"resource": "products", "by": {"q": "x"}, "include_plans": true,
+                    "include_plans_at_price": "-1"}),
+                "get.include_plans_at_price",
+            ),
+        ] {
+            assert_eq!(get(g.clone()).unwrap_err().path, path, "{g}");
+        }
+    }
+
+    #[test]
+    fn updates_products_manufacturers_and_invalidations() {
+        let w = |v: Value| serde_json::from_value::<Write>(v).unwrap().request();
+        let r = w(serde_json::json!({"customer_update": {"id": "C 1", "city": "Reno", "state": "NV", "opt_in": false}})).unwrap();
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            ("PUT", "/api/201308/customers/C%201")
+        );
+        assert_eq!(
+            serde_json::to_value(r.body.unwrap()).unwrap(),
+            serde_json::json!({"city": "Reno", "state": "NV", "optIn": false})
+        );
+        assert_eq!(
+            w(serde_json::json!({"customer_update": {"id": "C1"}}))
+                .unwrap_err()
+                .path,
+            "customer_update"
+        );
+        assert_eq!(
+            w(serde_json::json!({"customer_update": {"id": "C1", "country": "DE"}}))
+                .unwrap_err()
+                .path,
+            "customer_update.country"
+        );
+        let r = w(serde_json::json!({"manufacturer": {"name": "Sony"}})).unwrap();
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            ("POST", "/api/201308/manufacturers")
+        );
+        let r = w(serde_json::json!({"product": {"category_id": "tv", "manufacturer_id": "M1", "model": "X1",
+            "msrp": "12345678901234567.89", "msrp_currency": "USD", "upc": "123456789012", "sku": "SKU-55"}})).unwrap();
+        let body = r.body.unwrap();
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"categoryId":"tv","ean":null,"manufacturerId":"M1","model":"X1","msrp":12345678901234567.89,"msrpCurrency":"USD","sku":"SKU-55","upc":"123456789012"}"#
+                .replace(r#""ean":null,"#, "")
+        );
+        for (p, path) in [
+            (
+                serde_json::json!({"category_id": "tv", "manufacturer_id": "M1", "model": "X1", "msrp": "1"}),
+                "product.msrp_currency",
+            ),
+            (
+                serde_json::json!({"category_id": "tv", "manufacturer_id": "M1", "model": "X1", "msrp_currency": "USD"}),
+                "product.msrp_currency",
+            ),
+            (
+                serde_json::json!({"category_id": "tv", "manufacturer_id": "M1", "model": "", }),
+                "product.model",
+            ),
+            (
+                serde_json::json!({"category_id": "tv", "manufacturer_id": "M1", "model": "X", "ean": "12"}),
+                "product.ean",
+            ),
+        ] {
+            assert_eq!(w(serde_json::json!({"product": p})).unwrap_err().path, path);
+        }
+        let sold = serde_json::json!({"plan_id": "P", "item_id": "I9", "customer_id": "C", "sold_at": "2026-11-20T10:00:00Z",
+            "price_paid": "99.99", "currency": "USD"});
+        let r = w(serde_json::json!({"item_warranty": sold})).unwrap();
+        assert_eq!(r.path, "/api/201308/items/I9/warranties");
+        assert!(r.body.unwrap().contains("itemId"));
+        let mut bad = sold.clone();
+        bad["currency"] = "EUR".into();
+        assert_eq!(
+            w(serde_json::json!({"item_warranty": bad}))
+                .unwrap_err()
+                .path,
+            "item_warranty.currency"
+        );
+        let r = w(serde_json::json!({"warranty_invalidate": {"id": "W1"}})).unwrap();
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            ("DELETE", "/api/201308/warranties/W1")
+        );
+        assert!(r.body.is_none());
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json.get("body").is_none() && json["headers"].get("Content-Type").is_none());
+    }
+
+    #[test]
+    fn answers_are_read_with_their_status_location_and_records() {
+        let a = read_answer(
+            201,
+            Some("/api/201308/customers/cust-9"),
+            "",
+            Some(AnswerOf::Customers),
+        )
+        .unwrap();
+        assert_eq!(
+            (a.disposition, a.id.as_deref()),
+            (Disposition::Delivered, Some("cust-9"))
+        );
+        assert_eq!(
+            read_answer(
+                201,
+                Some("/api/201308/items/1"),
+                "",
+                Some(AnswerOf::Customers)
+            )
+            .unwrap_err()
+            .path,
+            "location"
+        );
+        assert_eq!(
+            read_answer(201, None, "", Some(AnswerOf::Items))
+                .unwrap_err()
+                .path,
+            "location"
+        );
+        let a = read_answer(
+            202,
+            None,
+            r#"{"id": 123456789012345678901234567}"#,
+            Some(AnswerOf::Warranties),
+        )
+        .unwrap();
+        assert_eq!(a.id.as_deref(), Some("123456789012345678901234567"));
+        assert_eq!(
+            read_answer(202, None, "{}", None).unwrap_err().path,
+            "body.id"
+        );
+        let a = read_answer(
+            201,
+            None,
+            r#"{"id": "VB1", "voucherCodes": ["A-1", "A-2"], "warrantyPlanId": "P", "note": "x"}"#,
+            Some(AnswerOf::VoucherBatches),
+        )
+        .unwrap();
+        assert_eq!(a.id.as_deref(), Some("VB1"));
+        assert_eq!(
+            a.records["voucher_batches"][0]["voucher_codes"],
+            serde_json::json!(["A-1", "A-2"])
+        );
+        let a = read_answer(204, None, "", None).unwrap();
+        assert_eq!(a.disposition, Disposition::Delivered);
+        let a = read_answer(404, None,
+            r#"{"error_code": 0, "status_text": "Bad Request", "message": "The ID specified does not exist."}"#, None).unwrap();
+        assert_eq!(a.disposition, Disposition::DeadLetter);
+        assert_eq!(a.error.unwrap().message, "The ID specified does not exist.");
+        assert_eq!(
+            read_answer(500, None, "oops", None).unwrap().disposition,
+            Disposition::Retry
+        );
+        assert_eq!(
+            read_answer(400, None, r#"{"message": "a", "message": "b"}"#, None)
+                .unwrap_err()
+                .path,
+            "body.message"
+        );
+        // Prices keep every digit; the product's plans are read onto our plan model.
+        let a = read_answer(200, None, r#"[{"id": "PR1", "categoryId": "tv", "isCategoryKnown": false,
+            "manufacturer": {"id": "M1", "name": "Sony"}, "model": "X1", "msrp": 12345678901234567.25,
+            "msrpCurrency": "USD", "flags": ["unlocked"], "warrantyPlans": [{"id": "EXT", "duration": 3,
+            "durationUnit": "years", "productMinPrice": 90071992547409.93}]}]"#, Some(AnswerOf::Products)).unwrap();
+        let p = &a.records["products"][0];
+        assert_eq!(p["msrp"], "12345678901234567.25");
+        assert_eq!(p["manufacturer"]["name"], "Sony");
+        assert_eq!(p["plans"][0]["min_price"], "90071992547409.93");
+        assert_eq!(
+            read_answer(
+                200,
+                None,
+                r#"{"id": "PR1", "msrp": 1e-400}"#,
+                Some(AnswerOf::Products)
+            )
+            .unwrap_err()
+            .path,
+            "body.msrp"
+        );
+        assert_eq!(
+            read_answer(
+                200,
+                None,
+                r#"{"id": "I1", "isRepaired": "no"}"#,
+                Some(AnswerOf::Items)
+            )
+            .unwrap_err()
+            .path,
+            "body.isRepaired"
+        );
+        let a = read_answer(
+            200,
+            None,
+            r#"{"id": "I1", "dateOfPurchase": "2026-11-20T19:05:00Z", "pricePaid": 1899.99}"#,
+            Some(AnswerOf::Items),
+        )
+        .unwrap();
+        assert_eq!(
+            a.records["items"][0]["purchased_at"],
+            "2026-11-20T19:05:00+00:00"
+        );
+        assert_eq!(a.records["items"][0]["price_paid"], "1899.99");
+    }
+
+    #[test]
+    fn the_category_tree_is_checked() {
+        let tree = r#"[{"id": "av", "name": "Audio & video", "subCategoryIds": ["tv"], "parentCategoryId": null},
+                       {"id": "tv", "name": "TVs", "subCategoryIds": [], "parentCategoryId": "av"}]"#;
+        let a = read_answer(200, None, tree, Some(AnswerOf::Categories)).unwrap();
+        let c = a.categories.unwrap();
+        assert_eq!(
+            (c[1].id.as_str(), c[1].parent.as_deref()),
+            ("tv", Some("av"))
+        );
+        assert_eq!(c[0].name.as_deref(), Some("Audio & video"));
+        for (body, path) in [
+            (
+                r#"[{"id": "a", "subCategoryIds": ["b"]}, {"id": "b", "parentCategoryId": "c"}]"#,
+                "body[0].subCategoryIds[0]",
+            ),
+            (
+                r#"[{"id": "a", "parentCategoryId": "b"}, {"id": "b", "parentCategoryId": "a"}]"#,
+                "body[0].parentCategoryId",
+            ),
+            (r#"[{"id": "a"}, {"id": "a"}]"#, "body[1].id"),
+            (r#"[{"name": "x"}]"#, "body[0].id"),
+        ] {
+            assert_eq!(
+                read_answer(200, None, body, Some(AnswerOf::Categories))
+                    .unwrap_err()
+                    .path,
+                path,
+                "{body}"
+            );
+        }
     }
 }

@@ -16,11 +16,31 @@ pub(super) fn unit(v: &Value, path: &str) -> Result<Unit> {
     }
 }
 
+/// A whole number written as a JSON number, or as its text (answers read exactly:
+/// [`crate::partners::parse_exact`]).
+pub(super) fn whole(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// The exact decimal of a JSON number or of its text.
+pub(super) fn decimal(v: &Value) -> Option<rust_decimal::Decimal> {
+    match v {
+        Value::Number(n) => crate::num::exact_decimal(&n.to_string()),
+        Value::String(s) => crate::num::exact_decimal(s),
+        _ => None,
+    }
+}
+
 pub(super) fn duration(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<Duration>> {
     let n = match o.get(key) {
         None | Some(Value::Null) => return Ok(None),
-        Some(v) => v
-            .as_u64()
+        Some(v) => whole(v)
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| Error::invalid(format!("{path}.{key}"), "expected a whole number"))?,
     };
@@ -34,14 +54,18 @@ pub(super) fn duration(o: &Map<String, Value>, key: &str, path: &str) -> Result<
 pub(super) fn price(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<Dec>> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
-        // Read from the number's text (exact as far as serde_json kept it: docs/decisions.md).
-        Some(Value::Number(n)) => crate::num::exact_decimal(&n.to_string())
+        // Read from the number's text: exact, or refused (docs/decisions.md).
+        Some(v @ (Value::Number(_) | Value::String(_))) => decimal(v)
             .filter(|d| !d.is_sign_negative() || d.is_zero())
             .map(|d| Some(Dec(d)))
             .ok_or_else(|| {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
                 Error::invalid(
                     format!("{path}.{key}"),
-                    format!("`{n}` is not a non-negative price with an exact decimal"),
+                    format!("`{text}` is not a non-negative price with an exact decimal"),
                 )
             }),
         Some(_) => Err(Error::invalid(format!("{path}.{key}"), "expected a number")),
@@ -117,7 +141,7 @@ pub(super) fn duration_or_none(
     path: &str,
 ) -> Result<Option<Duration>> {
     // A zero duration may come without a unit.
-    if o.get(key).and_then(Value::as_u64) == Some(0) {
+    if o.get(key).and_then(whole) == Some(0) {
         return Ok(None);
     }
     duration(o, key, path)
