@@ -558,7 +558,7 @@ cnh_vectors.add(vec, ok, err)
 
 import partner_vectors  # noqa: E402
 
-partner_vectors.add(vec, ok, err)
+partner_vectors.add(vec, vec_text, ok, err, scenario)
 
 import number_vectors  # noqa: E402
 

@@ -7,7 +7,7 @@ import base64
 import json
 
 
-def add(vec, ok, err):
+def add(vec, vec_text, ok, err, scenario):
     P = "/api/201308"
     J = {"Accept": "application/json", "Content-Type": "application/json; charset=utf-8"}
     GET = {"Accept": "application/json"}
@@ -246,3 +246,31 @@ def add(vec, ok, err):
         absent=["result.body.ClaimHeader.Failure.ItemPosition[1].ZznoncnhMatnr"])
     vec("cnh_claim_body_unknown_ppp_field", {"op": "cnh_claim_body", "claim": dict(claim, ppp={"phone_no": "1"})},
         err("INVALID_INPUT", "claim.ppp.phone_no"))
+
+    # --- exact payloads through the outbox -------------------------------------------------
+    import hashlib
+    T0 = "2026-11-22T10:00:00+00:00"
+
+    def enqueue_text(key, payload_text):
+        return ('{"op":"outbox_enqueue","outbox":"exact","partner":"warranty_life","operation":"items",'
+                '"idempotency_key":"%s","payload":%s,"now":"%s"}' % (key, payload_text, T0))
+
+    body = '{"amount":12345678901234567.89,"items":[{"scale":1.50,"tiny":1E-7}],"note":"1.0"}'
+    scenario("sync_payload_numbers_are_sent_with_every_digit", [
+        {"request": {"op": "outbox_create", "outbox": "exact", "seed": 1}, "expect": ok({"outbox": "exact"})},
+        {"request_text": enqueue_text("L1", '{"note": "1.0", "items": [{"tiny": 1E-7, "scale": 1.50}],\n '
+                                            '"amount": 12345678901234567.89}'),
+         "expect": ok({"id": 1, "created": True, "persist": {"messages": [
+             {"id": 1, "payload": body, "payload_sha256": hashlib.sha256(body.encode()).hexdigest()}]}})},
+        # The same document (other order, other spacing) is the same message.
+        {"request_text": enqueue_text("L1", body), "expect": ok({"id": 1, "created": False})},
+        # Another spelling of a number is another body: the partner would get other bytes.
+        {"request_text": enqueue_text("L1", body.replace("1.50", "1.5")), "expect": err("INVALID_INPUT", "payload")},
+        {"request_text": enqueue_text("L2", '{"a": 1, "a": 2}'), "expect": err("INVALID_INPUT", "payload.a")},
+        {"request": {"op": "outbox_poll_transmit", "outbox": "exact", "now": T0},
+         "expect": ok({"transmit": {"id": 1, "body": body}})},
+    ])
+    vec_text("warranty_life_plans_exact_from_the_request",
+             '{"op":"warranty_life_plans","plans":[{"id":"EXT-3Y","duration":3,"durationUnit":"years",'
+             '"productMinPrice":90071992547409.93,"productMaxPrice":12345678901234567.5}]}',
+             ok({"plans": [{"id": "EXT-3Y", "min_price": "90071992547409.93", "max_price": "12345678901234567.5"}]}))

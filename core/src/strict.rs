@@ -63,7 +63,11 @@ pub(crate) fn from_field<T: de::DeserializeOwned>(
         let msg = crate::jsonpath::name_the_number(text, end, msg);
         crate::error::Error::invalid(
             crate::error::join_path(at, &crate::jsonpath::path_at(text, end, false)),
-            format!("{what}: {msg}"),
+            if what.is_empty() {
+                msg
+            } else {
+                format!("{what}: {msg}")
+            },
         )
     })
 }
@@ -388,6 +392,109 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
     }
 }
 
+/// Parses a JSON document held in a request field (`at`: a partner's answer) with the strict
+/// rules (a repeated key is refused at the key, as [`from_field`]). Every JSON number is read
+/// as its text (`"90071992547409.93"`), so amounts are exact: serde_json would otherwise read
+/// it through f64. A document that is not JSON is reported as written; `what` starts the
+/// message (none when empty: a field the request's own parse already found to be JSON).
+#[cfg(feature = "sync")]
+pub(crate) fn exact_value(
+    text: &str,
+    at: &str,
+    what: &str,
+) -> crate::error::Result<serde_json::Value> {
+    // The document as written decides whether it is JSON (and where it is not); only then
+    // are its numbers, each of them a valid JSON number, read as text.
+    from_field::<serde_json::Value>(text, at, what)?;
+    from_field(&numbers_as_text(text), at, what)
+}
+
+/// The compact JSON text of the document in `text` (a request field `at`), as serde_json
+/// writes a `Value` — object keys in order, no whitespace — but with every number exactly as
+/// written (`12345678901234567.89`, `1.50`), never through f64. Not JSON, or a repeated key,
+/// is `INVALID_INPUT` at its path below `at` (the message as for the request itself).
+#[cfg(feature = "sync")]
+pub(crate) fn exact_compact(text: &str, at: &str) -> crate::error::Result<String> {
+    use serde_json::Value;
+    fn write(shape: &Value, exact: &Value, out: &mut String) {
+        match (shape, exact) {
+            (Value::Number(_), Value::String(digits)) => out.push_str(digits),
+            (Value::Array(a), Value::Array(b)) => {
+                out.push('[');
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(x, y, out);
+                }
+                out.push(']');
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                out.push('{');
+                for (i, ((k, x), y)) in a.iter().zip(b.values()).enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(x, y, out);
+                }
+                out.push('}');
+            }
+            (other, _) => out.push_str(&other.to_string()),
+        }
+    }
+    let shape: Value = from_field(text, at, "")?;
+    let exact: Value = from_field(&numbers_as_text(text), at, "")?;
+    let mut out = String::with_capacity(text.len());
+    write(&shape, &exact, &mut out);
+    Ok(out)
+}
+
+/// `body` with every number outside a string quoted (`{"a":1.50}` → `{"a":"1.50"}`): the
+/// exact text of each number survives the parse. Strings, escapes included, are kept.
+#[cfg(feature = "sync")]
+fn numbers_as_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len().saturating_add(16));
+    let mut chars = body.char_indices().peekable();
+    let mut in_string = false;
+    while let Some((_, c)) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => {
+                    if let Some((_, e)) = chars.next() {
+                        out.push(e);
+                    }
+                }
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '-' | '0'..='9' => {
+                out.push('"');
+                out.push(c);
+                while let Some(&(_, d)) = chars.peek() {
+                    if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
+                        break;
+                    }
+                    out.push(d);
+                    chars.next();
+                }
+                out.push('"');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
@@ -459,5 +566,29 @@ mod tests {
         assert!(e.starts_with("duplicate field `unit`"), "{e}");
         // Equal keys in different objects are fine.
         read(r#"{"duration":{"value":1,"unit":"d"},"payload":[{"k":1},{"k":2}]}"#).unwrap();
+    }
+
+    #[cfg(feature = "sync")]
+    #[test]
+    fn compact_text_keeps_every_number_as_written() {
+        let t = super::exact_compact(
+            "{ \"b\": [1.50, -0, 1E-7, 12345678901234567.89], \"a\": {\"x\": \"1.0\"} }",
+            "payload",
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            r#"{"a":{"x":"1.0"},"b":[1.50,-0,1E-7,12345678901234567.89]}"#
+        );
+        // Everything else as serde_json writes a Value (escapes included).
+        let doc = r#"{"z":"\u00e9\n","y":[true,null,{}],"x":18446744073709551615}"#;
+        let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(super::exact_compact(doc, "p").unwrap(), v.to_string());
+        assert_eq!(
+            super::exact_compact(r#"{"a":1,"a":2}"#, "payload")
+                .unwrap_err()
+                .path,
+            "payload.a"
+        );
     }
 }

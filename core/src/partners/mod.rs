@@ -53,56 +53,8 @@ pub(crate) fn put_nonempty(
     }
 }
 
-/// Parses an answer body with the strict rules (a repeated key is refused, as for every
-/// other partner answer). Every JSON number is read as its text (`"90071992547409.93"`), so
-/// amounts are exact: serde_json would otherwise read it through f64. A body that is not
-/// JSON is reported as written.
+/// Parses an answer body with the strict rules, every number read as its text
+/// ([`crate::strict::exact_value`] at `body`).
 pub(crate) fn parse_exact(body: &str) -> crate::error::Result<serde_json::Value> {
-    // The body as written decides whether it is JSON (and where it is not); only then are
-    // its numbers, each of them a valid JSON number, read as text.
-    crate::strict::from_field::<serde_json::Value>(body, "body", "not JSON")?;
-    crate::strict::from_field(&numbers_as_text(body), "body", "not JSON")
-}
-
-/// `body` with every number outside a string quoted (`{"a":1.50}` → `{"a":"1.50"}`): the
-/// exact text of each number survives the parse. Strings, escapes included, are kept.
-fn numbers_as_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len().saturating_add(16));
-    let mut chars = body.char_indices().peekable();
-    let mut in_string = false;
-    while let Some((_, c)) = chars.next() {
-        if in_string {
-            out.push(c);
-            match c {
-                '\\' => {
-                    if let Some((_, e)) = chars.next() {
-                        out.push(e);
-                    }
-                }
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '-' | '0'..='9' => {
-                out.push('"');
-                out.push(c);
-                while let Some(&(_, d)) = chars.peek() {
-                    if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
-                        break;
-                    }
-                    out.push(d);
-                    chars.next();
-                }
-                out.push('"');
-            }
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::strict::exact_value(body, "body", "not JSON")
 }

@@ -42,7 +42,8 @@ pub(super) struct EnqueueReq {
     partner: String,
     operation: String,
     idempotency_key: String,
-    payload: serde_json::Value,
+    // Kept as written: its numbers are sent with every digit (`strict::exact_compact`).
+    payload: Box<serde_json::value::RawValue>,
     now: Instant,
 }
 
@@ -287,14 +288,10 @@ impl Engine {
     }
 
     pub(super) fn enqueue(&mut self, r: EnqueueReq) -> Result<Enqueued> {
+        let body = crate::strict::exact_compact(r.payload.get(), "payload")?;
         let o = self.outbox_mut(&r.outbox)?;
-        let (id, created, persist) = o.enqueue(
-            &r.partner,
-            &r.operation,
-            &r.idempotency_key,
-            r.payload,
-            r.now,
-        )?;
+        let (id, created, persist) =
+            o.enqueue_text(&r.partner, &r.operation, &r.idempotency_key, body, r.now)?;
         Ok(Enqueued {
             id,
             created,

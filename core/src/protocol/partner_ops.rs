@@ -228,8 +228,9 @@ pub(super) struct WlPageReq {
 pub(super) struct WlPlansReq {
     #[serde(rename = "op")]
     _op: IgnoredAny,
+    // Kept as written: prices are read from their text (`strict::exact_value`).
     #[serde(default)]
-    plans: Option<Vec<serde_json::Value>>,
+    plans: Option<Box<serde_json::value::RawValue>>,
     #[serde(default)]
     body: Option<String>,
 }
@@ -381,11 +382,14 @@ pub(super) struct Plans {
 
 pub(super) fn warranty_life_plans(r: WlPlansReq) -> Result<Plans> {
     let plans = match (r.plans, r.body) {
-        (Some(plans), None) => plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| wl::plan_from_response(p, &format!("plans[{i}]")))
-            .collect::<Result<Vec<_>>>()?,
+        (Some(plans), None) => match crate::strict::exact_value(plans.get(), "plans", "")? {
+            serde_json::Value::Array(plans) => plans
+                .iter()
+                .enumerate()
+                .map(|(i, p)| wl::plan_from_response(p, &format!("plans[{i}]")))
+                .collect::<Result<Vec<_>>>()?,
+            _ => return Err(Error::invalid("plans", "expected an array of plan objects")),
+        },
         // The answer's text, read exactly (prices keep every digit).
         (None, Some(body)) => wl::read_answer(200, None, &body, Some(wl::AnswerOf::WarrantyPlans))?
             .warranty_plans

@@ -159,6 +159,19 @@ impl Outbox {
         idempotency_key: &str,
         payload: &serde_json::Value,
     ) -> Result<(String, String, Option<u64>)> {
+        let body = serde_json::to_string(payload).unwrap_or_default();
+        self.check_enqueue_text(partner, operation, idempotency_key, body)
+    }
+
+    /// [`Outbox::check_enqueue`] for a payload given as its compact JSON text (numbers exactly
+    /// as written: `crate::strict::exact_compact`).
+    pub fn check_enqueue_text(
+        &self,
+        partner: &str,
+        operation: &str,
+        idempotency_key: &str,
+        body: String,
+    ) -> Result<(String, String, Option<u64>)> {
         if partner.is_empty() {
             return Err(Error::invalid("partner", "the partner is empty"));
         }
@@ -171,7 +184,6 @@ impl Outbox {
                 "the idempotency key is empty",
             ));
         }
-        let body = serde_json::to_string(payload).unwrap_or_default();
         let hash = sha256_hex(body.as_bytes());
         let k = (partner.to_string(), idempotency_key.to_string());
         match self.keys.get(&k).copied() {
@@ -199,8 +211,23 @@ impl Outbox {
         payload: serde_json::Value,
         now: Instant,
     ) -> Result<(u64, bool, Persist)> {
+        let body = serde_json::to_string(&payload).unwrap_or_default();
+        self.enqueue_text(partner, operation, idempotency_key, body, now)
+    }
+
+    /// [`Outbox::enqueue`] for a payload given as its compact JSON text: what `outbox_enqueue`
+    /// does, so that a number in the payload is sent with every digit it was given
+    /// (`12345678901234567.89`, `1.50`), never through f64.
+    pub fn enqueue_text(
+        &mut self,
+        partner: &str,
+        operation: &str,
+        idempotency_key: &str,
+        body: String,
+        now: Instant,
+    ) -> Result<(u64, bool, Persist)> {
         let (body, hash, existing) =
-            self.check_enqueue(partner, operation, idempotency_key, &payload)?;
+            self.check_enqueue_text(partner, operation, idempotency_key, body)?;
         if let Some(id) = existing {
             return Ok((id, false, self.persist(&[])));
         }
