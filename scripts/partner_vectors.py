@@ -274,3 +274,26 @@ def add(vec, vec_text, ok, err, scenario):
              '{"op":"warranty_life_plans","plans":[{"id":"EXT-3Y","duration":3,"durationUnit":"years",'
              '"productMinPrice":90071992547409.93,"productMaxPrice":12345678901234567.5}]}',
              ok({"plans": [{"id": "EXT-3Y", "min_price": "90071992547409.93", "max_price": "12345678901234567.5"}]}))
+
+    # --- PIP quantities past Decimal's range (a panic the 10^6 hostile run found) -----------
+    with open(os.path.join(here, "..", "examples", "claims", "validate-tractor.json")) as f:
+        tractor = json.load(f)
+    MAX = "79228162514264337593543950335"
+    big = dict(tractor["claim"]["lines"][0], quantity=MAX)
+    req = dict(tractor, claim=dict(tractor["claim"], lines=[big, dict(big), dict(big, quantity="-" + MAX)]
+                                    + tractor["claim"]["lines"][1:]),
+               rules={"pip_parts": [{"pip_code": "P24", "mandatory": True, "material_code": "87654321",
+                                     "quantity": "1"}]})
+    # MAX + MAX − MAX = MAX ≥ 1: the part is there (exactly, though the running sum leaves the range).
+    vec("validate_claim_pip_quantities_past_the_decimal_range", req, ok({"outcome": "reject", "findings": [
+        {"code": "QUANTITY_NOT_POSITIVE", "path": "claim.lines[2].quantity"},
+        {"code": "TOTAL_MISMATCH", "path": "claim.total"}]}))
+    short = dict(req, rules={"pip_parts": [dict(req["rules"]["pip_parts"][0], quantity=MAX)]},
+                 claim=dict(req["claim"], lines=[dict(big, quantity="-" + MAX), dict(big, quantity="-" + MAX),
+                                                 dict(big)] + tractor["claim"]["lines"][1:]))
+    # −MAX − MAX + MAX = −MAX < MAX: short; the running sum leaves the range, so `found` says so.
+    vec("validate_claim_pip_quantities_short_past_the_decimal_range", short, ok({"outcome": "reject", "findings": [
+        {"code": "QUANTITY_NOT_POSITIVE", "path": "claim.lines[0].quantity"},
+        {"code": "QUANTITY_NOT_POSITIVE", "path": "claim.lines[1].quantity"},
+        {"code": "TOTAL_MISMATCH", "path": "claim.total"},
+        {"code": "PIP_PART_SHORT", "path": "claim.lines", "params": {"found": "out of range"}}]}))

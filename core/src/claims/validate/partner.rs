@@ -119,11 +119,20 @@ pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
             .filter(|l| l.category == "parts" && l.material_code.trim() == p.material_code.trim())
             .collect();
         let on_claim = !mine.is_empty();
-        let have: Decimal = mine.iter().filter_map(|l| parse_decimal(&l.quantity)).sum();
+        let quantities: Vec<Decimal> = mine
+            .iter()
+            .filter_map(|l| parse_decimal(&l.quantity))
+            .collect();
+        // The sum as a parameter; past Decimal's range it is said so (the comparison below
+        // stays exact either way).
+        let have = quantities
+            .iter()
+            .try_fold(Decimal::ZERO, |a, q| a.checked_add(*q))
+            .map_or_else(|| "out of range".to_string(), |d| d.to_string());
         let params = [
             ("material_code", p.material_code.clone()),
             ("quantity", p.quantity.to_string()),
-            ("found", have.to_string()),
+            ("found", have.clone()),
         ];
         if !on_claim {
             r.error(
@@ -135,7 +144,7 @@ pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
                 ),
                 &params,
             );
-        } else if have < p.quantity.0 {
+        } else if !at_least(quantities, p.quantity.0) {
             r.error(
                 RuleCode::PipPartShort,
                 "claim.lines",
@@ -146,5 +155,53 @@ pub(super) fn pip_parts(c: &Claim, rules: &Rules, r: &mut Report) {
                 &params,
             );
         }
+    }
+}
+
+/// Whether `quantities` add up to at least `required`, exactly and without overflow at any
+/// size: the running difference starts at −required and takes a negative quantity while it
+/// is not below zero, a positive one while it is, so it never leaves Decimal's range; when
+/// the sign it needs runs out, the remaining ones cannot change the answer.
+fn at_least(quantities: Vec<Decimal>, required: Decimal) -> bool {
+    let (mut up, mut down): (Vec<Decimal>, Vec<Decimal>) =
+        quantities.into_iter().partition(|q| !q.is_sign_negative());
+    let Some(mut diff) = Decimal::ZERO.checked_sub(required) else {
+        return false;
+    };
+    loop {
+        let next = if diff.is_sign_negative() && !diff.is_zero() {
+            up.pop()
+        } else {
+            down.pop()
+        };
+        match next {
+            // Opposite signs: the sum lies between the two, inside the range.
+            Some(q) => match diff.checked_add(q) {
+                Some(d) => diff = d,
+                None => return !diff.is_sign_negative(),
+            },
+            None => return !diff.is_sign_negative() || diff.is_zero(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::at_least;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn pip_quantities_compare_exactly_past_the_decimal_range() {
+        let max = Decimal::MAX;
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        assert!(at_least(vec![max, max], max));
+        assert!(at_least(vec![max, Decimal::ONE, -max], Decimal::ONE));
+        assert!(!at_least(vec![max, -max], Decimal::ONE));
+        assert!(!at_least(vec![-max, -max], Decimal::ZERO));
+        assert!(at_least(vec![d("1.5"), d("0.5")], d("2")));
+        assert!(!at_least(vec![d("1.5"), d("0.49")], d("2")));
+        assert!(at_least(vec![], Decimal::ZERO));
+        assert!(!at_least(vec![], d("0.01")));
+        assert!(at_least(vec![d("-1")], d("-1")));
     }
 }
