@@ -27,7 +27,8 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 
 .PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
-	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes
+	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes \
+	python python-test bench-python
 
 all: build
 
@@ -48,7 +49,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
+test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
 	@echo "make test: all suites passed"
 
 ## Builds the workspace in release: the CLI, both C libraries, the benches.
@@ -224,6 +225,26 @@ c-install-check: build
 
 python-ctypes: c-vectors
 	python3 examples/python/warranty_ctypes.py $(C_OUT)/prefix/lib/libwarranty.so
+
+## The Python package (python/, PyO3 abi3 + maturin): `pip install ./python` into the project's
+## venv (target/python-venv; maturin, pytest and mypy pinned there by scripts/ensure-python.sh).
+PY_VENV := target/python-venv
+python: build
+	@bash scripts/ensure-python.sh > /dev/null
+	PATH=$(CURDIR)/$(PY_VENV)/bin:$$PATH CARGO_TARGET_DIR=$(CURDIR)/target $(PY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --no-build-isolation --force-reinstall --no-deps ./python
+
+## The Python suite: the generated per-operation functions are current, every vector and
+## scenario through `warranty.call` gives the CLI's bytes, errors, engines, the GIL released;
+## `mypy --strict` on a usage file against the installed package's types.
+python-test: python c-vectors
+	python3 scripts/gen_python_ops.py $(WTY) --check
+	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider .
+	cd python/tests && ../../$(PY_VENV)/bin/python -m mypy --strict --no-incremental typed_usage.py
+
+## Two threads on two batches against one thread doing both (the GIL released).
+bench-python: python c-vectors
+	$(PY_VENV)/bin/python python/bench/threads.py
 
 ## Coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan; stable rustc with RUSTC_BOOTSTRAP for
 ## its -Z flags). `make test` runs each target FUZZ_SECONDS on a scratch copy of the committed

@@ -1,0 +1,86 @@
+"""warranty: is this covered, until when, and may this claim go through?
+
+The library's rules and sync layer from Python, answering exactly what `wty call`, the C
+library and the WASM module answer (PROTOCOL.md). Three ways in:
+
+- `warranty.call(request)`: a request (JSON text or a mapping) in, the response text out,
+  byte for byte the CLI's; never raises for a bad request.
+- one function per operation, `warranty.coverage(policy=..., warranty=..., as_of=...)`: the
+  `result` as plain Python values (numbers as `Decimal`, exact), an `ok:false` answer raised
+  as `WarrantyError` (a subclass per code: `InvalidInput`, …, with `code`, `path`, `message`);
+- `warranty.Engine()`: catalogs and outboxes loaded once and kept, with a method per
+  operation, `call` and `call_ndjson`.
+
+The GIL is released while the library works: threads answering their own batches run in
+parallel. docs/python.md has the details.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from . import _native
+from ._core import (
+    ERRORS,
+    Internal,
+    InvalidInput,
+    InvalidJson,
+    Request,
+    TransitionRefused,
+    UnknownOp,
+    WarrantyError,
+    answer,
+    request_text,
+)
+from ._ops import *  # noqa: F401,F403  (one function per operation)
+from ._ops import OPERATIONS, STATEFUL, _Operations
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "Engine",
+    "ERRORS",
+    "Internal",
+    "InvalidInput",
+    "InvalidJson",
+    "OPERATIONS",
+    "STATEFUL",
+    "TransitionRefused",
+    "UnknownOp",
+    "WarrantyError",
+    "call",
+    "call_ndjson",
+    *[op for op in OPERATIONS if op not in STATEFUL],
+]
+
+
+def call(request: Request) -> str:
+    """Answers one request with a fresh engine: the response text, as `wty call` prints it."""
+    return _native.call(request_text(request))
+
+
+def call_ndjson(requests: str) -> str:
+    """Answers an NDJSON stream through one engine: the bytes of `wty call --ndjson`."""
+    return _native.call_ndjson(requests)
+
+
+class Engine(_Operations):
+    """An engine that keeps catalogs and outboxes between calls, as the C and WASM engines.
+    Safe to share between threads (its calls are serialised); use one engine per thread for
+    parallel work."""
+
+    def __init__(self) -> None:
+        self._native = _native.Engine()
+
+    def call(self, request: Request) -> str:
+        """Answers one request against this engine: the response text."""
+        return self._native.call(request_text(request))
+
+    def call_ndjson(self, requests: str) -> str:
+        """Answers an NDJSON stream against this engine, one response line per request."""
+        return self._native.call_ndjson(requests)
+
+    def _run(self, op: str, request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Any:
+        from ._core import fields
+
+        return answer(self._native.call(request_text(fields(request, more), op)))
