@@ -409,6 +409,8 @@ res("resolve_candidates_more_than_there_are", THREE, TV, SOLD, won("T", "product
 res("resolve_candidates_none_without_a_match", THREE, {"brand": "Sony"}, SOLD, NOMATCH, candidates="none")
 res("error_resolve_candidates_unknown_word", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates="some")
 res("error_resolve_candidates_negative", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates=-1)
+res("error_resolve_candidates_array", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates=[1])
+res("error_resolve_candidates_object", THREE, TV, SOLD, err("INVALID_INPUT", "candidates"), candidates={"n": 1})
 res("error_resolve_duplicate_policy_id", [pol("A", []), pol("A", [])], {}, SOLD, err("INVALID_INPUT", "policies[1].id"))
 res("error_resolve_cover_with_two_kinds", [pol("A", [{"brand": "X", "family": "Y"}])], {}, SOLD, err("INVALID_INPUT", "policies[0].covers[0]"))
 res("error_resolve_cover_with_no_kind", [pol("A", [{}])], {}, SOLD, err("INVALID_INPUT", "policies[0].covers[0]"))

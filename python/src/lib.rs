@@ -6,10 +6,92 @@
 //! The GIL is released while Rust works, so threads answering batches run in parallel. An
 //! `Engine` is shared between threads behind a mutex: its calls are serialised, never racing.
 
+mod arrow;
+
 use std::sync::Mutex;
 
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+
+/// The capsules of one exported record batch: `(schema, array)`.
+type Capsules<'py> = (Bound<'py, PyCapsule>, Bound<'py, PyCapsule>);
+
+/// Answers every row of a record batch (pyarrow's `__arrow_c_array__` capsules) with `engine`
+/// and returns the answers' batch as capsules.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the Python layer passes the options one by one"
+)]
+fn arrow_call<'py>(
+    py: Python<'py>,
+    engine: &Mutex<warranty_core::Engine>,
+    op: String,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    fixed: String,
+    fields: Vec<String>,
+    json_columns: Vec<String>,
+    result: bool,
+) -> PyResult<Capsules<'py>> {
+    use pyo3::types::PyCapsuleMethods;
+    let schema_ptr = schema.pointer_checked(Some(c"arrow_schema"))?;
+    let array_ptr = array.pointer_checked(Some(c"arrow_array"))?;
+    // SAFETY: the capsules' names say they hold an `ArrowSchema` and an `ArrowArray` (the
+    // PyCapsule protocol of the Arrow C Data Interface); the array is moved out of its capsule
+    // (its release callback taken), the schema only read while the capsule lives.
+    let batch = unsafe { arrow::import(schema_ptr.as_ptr().cast(), array_ptr.as_ptr().cast()) }
+        .map_err(PyValueError::new_err)?;
+    let options = arrow::Options {
+        op,
+        fixed,
+        fields,
+        json_columns,
+        result,
+    };
+    let out = py.detach(|| {
+        let mut engine = engine
+            .lock()
+            .map_err(|_| "the engine was poisoned by a panic".to_string())?;
+        arrow::answer_batch(&mut engine, &batch, &options)
+    });
+    let (schema, array) =
+        arrow::export(out.map_err(PyValueError::new_err)?).map_err(PyValueError::new_err)?;
+    Ok((
+        PyCapsule::new_with_value(py, schema, c"arrow_schema")?,
+        PyCapsule::new_with_value(py, array, c"arrow_array")?,
+    ))
+}
+
+/// [`arrow_call`] with a fresh engine.
+#[pyfunction]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the Python layer passes the options one by one"
+)]
+fn call_arrow<'py>(
+    py: Python<'py>,
+    op: String,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    fixed: String,
+    fields: Vec<String>,
+    json_columns: Vec<String>,
+    result: bool,
+) -> PyResult<Capsules<'py>> {
+    let engine = Mutex::new(warranty_core::Engine::new());
+    arrow_call(
+        py,
+        &engine,
+        op,
+        schema,
+        array,
+        fixed,
+        fields,
+        json_columns,
+        result,
+    )
+}
 
 /// Answers one request (a JSON object as text) with a fresh engine; returns the response
 /// text. Never raises for a bad request: the answer is an `ok:false` envelope.
@@ -68,6 +150,35 @@ impl Engine {
         self.with(py, move |e| e.call(&request))
     }
 
+    /// Answers every row of a record batch against this engine (see `arrow_call`).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the Python layer passes the options one by one"
+    )]
+    fn call_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        op: String,
+        schema: &Bound<'py, PyCapsule>,
+        array: &Bound<'py, PyCapsule>,
+        fixed: String,
+        fields: Vec<String>,
+        json_columns: Vec<String>,
+        result: bool,
+    ) -> PyResult<Capsules<'py>> {
+        arrow_call(
+            py,
+            &self.inner,
+            op,
+            schema,
+            array,
+            fixed,
+            fields,
+            json_columns,
+            result,
+        )
+    }
+
     /// Answers an NDJSON stream against this engine, one response line per request line.
     fn call_ndjson(&self, py: Python<'_>, requests: &str) -> PyResult<String> {
         let requests = requests.to_owned();
@@ -84,6 +195,7 @@ impl Engine {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(call, m)?)?;
     m.add_function(wrap_pyfunction!(call_ndjson, m)?)?;
+    m.add_function(wrap_pyfunction!(call_arrow, m)?)?;
     m.add_class::<Engine>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -24,3 +24,6 @@ errors: Dict[str, type] = dict(warranty.ERRORS)
 amount: Decimal = Decimal("1.50")
 warranty.warranty_life_request(item={"price_paid": amount})
 ops: tuple[str, ...] = warranty.OPERATIONS
+answers: Any = warranty.call_arrow("expiry", {"start": ["2026-01-01T00:00:00Z"]}, fields=["end"],
+                                   duration={"value": 1, "unit": "years"})
+resolved: Any = engine.call_arrow("resolve", answers, catalog="shop", json_columns=["item"])

@@ -17,11 +17,12 @@ parallel. docs/python.md has the details.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 from . import _native
 from ._core import (
     ERRORS,
+    arrow_table,
     Internal,
     InvalidInput,
     InvalidJson,
@@ -49,6 +50,7 @@ __all__ = [
     "UnknownOp",
     "WarrantyError",
     "call",
+    "call_arrow",
     "call_ndjson",
     *[op for op in OPERATIONS if op not in STATEFUL],
 ]
@@ -62,6 +64,25 @@ def call(request: Request) -> str:
 def call_ndjson(requests: str) -> str:
     """Answers an NDJSON stream through one engine: the bytes of `wty call --ndjson`."""
     return _native.call_ndjson(requests)
+
+
+def call_arrow(
+    op: str,
+    data: Any,
+    *,
+    fields: Sequence[str] = (),
+    json_columns: Sequence[str] = (),
+    result: bool = True,
+    **fixed: Any,
+) -> Any:
+    """Runs `op` on every row of a pyarrow table with one fresh engine (docs/python.md):
+    each row is one request (`op`, the `fixed` keywords, one field per column, `item.brand`
+    nested), answered as `call` would answer it. Returns a `pyarrow.Table` with the input's
+    rows in order: `ok`, `error_code`, `error_path`, `error_message`, one string column per
+    name in `fields` (a top-level field of the result) and `result` (its JSON text). A bad row
+    gets its error in the error columns and never fails the batch; a table the library cannot
+    read (a float column, say) is a `ValueError`."""
+    return arrow_table(_native.call_arrow, op, data, tuple(fields), tuple(json_columns), result, fixed)
 
 
 class Engine(_Operations):
@@ -79,6 +100,20 @@ class Engine(_Operations):
     def call_ndjson(self, requests: str) -> str:
         """Answers an NDJSON stream against this engine, one response line per request."""
         return self._native.call_ndjson(requests)
+
+    def call_arrow(
+        self,
+        op: str,
+        data: Any,
+        *,
+        fields: Sequence[str] = (),
+        json_columns: Sequence[str] = (),
+        result: bool = True,
+        **fixed: Any,
+    ) -> Any:
+        """`warranty.call_arrow` against this engine (its catalogs: `resolve` with
+        `catalog="…"` over a table of sold items)."""
+        return arrow_table(self._native.call_arrow, op, data, tuple(fields), tuple(json_columns), result, fixed)
 
     def _run(self, op: str, request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Any:
         from ._core import fields

@@ -108,3 +108,31 @@ def fields(request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Dic
 
 
 Caller = Callable[[str], str]
+
+
+def arrow_table(
+    native_call: Callable[..., Any],
+    op: str,
+    data: Any,
+    fields: "tuple[str, ...] | list[str]",
+    json_columns: "tuple[str, ...] | list[str]",
+    result: bool,
+    fixed: Mapping[str, Any],
+) -> Any:
+    """Runs `op` on every row of a pyarrow table (or record batch, or anything
+    `pyarrow.table` takes) through `native_call`; returns the answers as a `pyarrow.Table`
+    with exactly the input's rows, in order."""
+    import pyarrow as pa
+
+    if "op" in fixed:
+        raise TypeError("the operation is the first argument: leave `op` out")
+    table = data if isinstance(data, pa.Table) else pa.table(data)
+    batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
+    fixed_text = json.dumps(dict(fixed), ensure_ascii=False, separators=(",", ":"), default=_plain)
+    out = []
+    for batch in batches:
+        schema_capsule, array_capsule = batch.__arrow_c_array__()
+        s, a = native_call(op, schema_capsule, array_capsule, fixed_text, list(fields),
+                           list(json_columns), result)
+        out.append(pa.RecordBatch._import_from_c_capsule(s, a))
+    return pa.Table.from_batches(out)

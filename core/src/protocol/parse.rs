@@ -170,6 +170,7 @@ fn parse_error(request: &str, e: &serde_json::Error) -> Error {
     // first element.
     if (sync_expecting(&msg)
         || msg.ends_with(crate::warranty::stack::model::STARTS_ON_EXPECTING)
+        || msg.ends_with(crate::warranty::catalog::CANDIDATES_EXPECTING)
         || msg.contains(", expected struct "))
         && (msg.starts_with("invalid type: sequence") || msg.starts_with("invalid type: map"))
     {

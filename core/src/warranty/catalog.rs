@@ -207,6 +207,10 @@ pub enum Candidates {
     First(usize),
 }
 
+/// What a `candidates` value is expected to be (serde's "expected …"; the request parser
+/// places an array or object given instead at `candidates` itself).
+pub const CANDIDATES_EXPECTING: &str = "\"all\", \"none\" or a whole number of candidates";
+
 impl<'de> Deserialize<'de> for Candidates {
     /// `"all"`, `"none"` or a count (the first N).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -214,7 +218,7 @@ impl<'de> Deserialize<'de> for Candidates {
         impl serde::de::Visitor<'_> for V {
             type Value = Candidates;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"all\", \"none\" or a whole number of candidates")
+                f.write_str(CANDIDATES_EXPECTING)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Candidates, E> {
                 match v {
