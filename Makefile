@@ -28,7 +28,7 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 .PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes \
-	python python-test bench-python
+	python python-test python-fleet fleet bench-python
 
 all: build
 
@@ -49,7 +49,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
+test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test python-fleet wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
 	@echo "make test: all suites passed"
 
 ## Builds the workspace in release: the CLI, both C libraries, the benches.
@@ -241,6 +241,15 @@ python-test: python c-vectors
 	python3 scripts/gen_python_ops.py $(WTY) --check
 	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider .
 	cd python/tests && ../../$(PY_VENV)/bin/python -m mypy --strict --no-incremental typed_usage.py
+
+## The fleet example on real engines, small: 20,000 installed items through one process, Dask
+## (LocalCluster, two worker processes) and PySpark (local[2], mapInArrow); equal answers.
+python-fleet: python
+	$(PY_VENV)/bin/python examples/python/fleet_expiring.py --items 20000 --out target/fleet-check
+
+## The fleet example at its size: 1,000,000 items, with the timings (docs/python.md).
+fleet: python
+	$(PY_VENV)/bin/python examples/python/fleet_expiring.py --out target/fleet
 
 ## Two threads on two batches against one thread doing both (the GIL released).
 bench-python: python c-vectors

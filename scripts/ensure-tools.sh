@@ -11,6 +11,9 @@ have cargo || { echo "ensure-tools: cargo is required (rustup)" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 have python3 || apt_install python3
+# The Python package's venv (scripts/ensure-python.sh) and Spark's Java for the fleet example.
+python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+have java || apt_install openjdk-17-jre-headless
 # The vector model needs the IANA database for Python's zoneinfo.
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("Europe/Berlin")' 2>/dev/null || apt_install tzdata
 # The C library: header generator (pinned: the committed header must match its output), C and

@@ -49,7 +49,9 @@ fn timestamp(secs: i64, nanos: u32) -> Option<String> {
 /// column is not JSON (the row's error).
 fn value(c: &Column, row: usize) -> Result<Option<String>, String> {
     let a = &c.array;
-    if a.is_null(row) {
+    // A `null`-typed column (pyarrow's type for a column of only None) has no validity
+    // bitmap: every value is null all the same.
+    if a.is_null(row) || matches!(a.data_type(), DataType::Null) {
         return Ok(None);
     }
     let text = match a.data_type() {
