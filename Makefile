@@ -241,6 +241,7 @@ python-test: python c-vectors
 	python3 scripts/gen_python_ops.py $(WTY) --check
 	cd python/tests && ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider .
 	cd python/tests && ../../$(PY_VENV)/bin/python -m mypy --strict --no-incremental typed_usage.py
+	$(PY_VENV)/bin/python examples/python/erp_mapping.py
 
 ## The fleet example on real engines, small: 20,000 installed items through one process, Dask
 ## (LocalCluster, two worker processes) and PySpark (local[2], mapInArrow); equal answers.
