@@ -8,6 +8,50 @@ from typing import Any, Mapping, Optional, Tuple
 from . import _native
 from ._core import answer, fields, request_text
 
+#: What `from ._ops import *` brings: the lists and one function per stateless operation.
+__all__ = [
+    "OPERATIONS",
+    "STATEFUL",
+    "expiry",
+    "coverage",
+    "replace",
+    "resolve",
+    "plans",
+    "version",
+    "validate_claim",
+    "transition_claim",
+    "verify_audit",
+    "apply_partner_status",
+    "claims_report",
+    "stack_coverage",
+    "expiring",
+    "statutory_presets",
+    "webhook_sign",
+    "webhook_verify",
+    "cnh_claim_body",
+    "cnh_auth",
+    "cnh_read_response",
+    "cnh_defect_failure_request",
+    "cnh_defect_failure_answer",
+    "cnh_attachment_request",
+    "cnh_attachment_answer",
+    "cnh_mps_tc_request",
+    "cnh_document_answer",
+    "cnh_smart_alert_answer",
+    "cnh_ez_labor_answer",
+    "cnh_pip_answer",
+    "cnh_invoice_request",
+    "cnh_invoice_answer",
+    "cnh_invoice_reconcile",
+    "product_code_registration",
+    "warranty_life_plans",
+    "warranty_life_request",
+    "warranty_life_auth",
+    "warranty_life_page",
+    "warranty_life_answer",
+    "crm_installed_item_coverage",
+]
+
 #: Every operation, in documentation order (`version`'s `operations`).
 OPERATIONS: Tuple[str, ...] = (
     "expiry",
