@@ -139,7 +139,8 @@ def with_dask(dataset: Path, out: Path, policies: List[Dict[str, Any]]) -> None:
         return t.to_pandas(types_mapper=pd.ArrowDtype)
 
     meta = answer_schema().empty_table().to_pandas(types_mapper=pd.ArrowDtype)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster, \
             Client(cluster):
         ddf = dd.read_parquet(str(dataset), engine="pyarrow", dtype_backend="pyarrow")
         ddf.map_partitions(part, meta=meta).to_parquet(str(out), engine="pyarrow", write_index=False,
@@ -148,6 +149,8 @@ def with_dask(dataset: Path, out: Path, policies: List[Dict[str, Any]]) -> None:
 
 def with_spark(dataset: Path, out: Path, policies: List[Dict[str, Any]]) -> None:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # On loopback only, as every service a test starts.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[2]").appName("fleet_expiring")
