@@ -252,9 +252,11 @@ python-fleet: python
 fleet: python
 	$(PY_VENV)/bin/python examples/python/fleet_expiring.py --out target/fleet
 
-## Two threads on two batches against one thread doing both (the GIL released).
+## The Python benches: two threads on two batches against one thread doing both (the GIL
+## released), and Arrow batch throughput next to `wty call --ndjson`.
 bench-python: python c-vectors
 	$(PY_VENV)/bin/python python/bench/threads.py
+	$(PY_VENV)/bin/python python/bench/arrow.py
 
 ## Coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan; stable rustc with RUSTC_BOOTSTRAP for
 ## its -Z flags). `make test` runs each target FUZZ_SECONDS on a scratch copy of the committed

@@ -139,47 +139,91 @@ fn readable(t: &DataType) -> bool {
     ) || matches!(t, DataType::Timestamp(_, Some(_)))
 }
 
-/// A tree of request fields: leaves are JSON text.
-#[derive(Default)]
-struct Node {
-    children: Vec<(String, Node)>,
-    leaf: Option<String>,
+/// The request's field tree, built once from the columns: a leaf is a column's index, an
+/// object its fields' JSON-quoted keys and shapes, in column order.
+enum Shape {
+    Leaf(usize),
+    Obj(Vec<(String, Shape)>),
 }
 
-impl Node {
-    fn insert(&mut self, path: &[String], text: String) {
-        match path.split_first() {
-            None => self.leaf = Some(text),
-            Some((head, rest)) => {
-                let i = match self.children.iter().position(|(k, _)| k == head) {
-                    Some(i) => i,
-                    None => {
-                        self.children.push((head.clone(), Node::default()));
-                        self.children.len().saturating_sub(1)
-                    }
-                };
-                if let Some((_, child)) = self.children.get_mut(i) {
-                    child.insert(rest, text);
-                }
+impl Shape {
+    /// Adds column `index` at `path`; a column inside another column's field is refused.
+    fn insert(
+        fields: &mut Vec<(String, Shape)>,
+        path: &[String],
+        index: usize,
+        name: &str,
+    ) -> Result<(), CallError> {
+        let Some((head, rest)) = path.split_first() else {
+            return Ok(());
+        };
+        let key = json_string(head);
+        let at = fields.iter().position(|(k, _)| *k == key);
+        match (at, rest.is_empty()) {
+            (None, true) => fields.push((key, Shape::Leaf(index))),
+            (None, false) => {
+                let mut inner = Vec::new();
+                Shape::insert(&mut inner, rest, index, name)?;
+                fields.push((key, Shape::Obj(inner)));
             }
+            (Some(i), false) => match fields.get_mut(i) {
+                Some((_, Shape::Obj(inner))) => Shape::insert(inner, rest, index, name)?,
+                _ => return Err(format!("column `{name}` is inside another column's field")),
+            },
+            (Some(_), true) => {
+                return Err(format!(
+                    "column `{name}` is also an object of other columns"
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a value of this row is under this shape.
+    fn present(&self, values: &[Option<String>]) -> bool {
+        match self {
+            Shape::Leaf(i) => values.get(*i).is_some_and(Option::is_some),
+            Shape::Obj(fields) => fields.iter().any(|(_, s)| s.present(values)),
         }
     }
 
-    fn write(&self, out: &mut String) {
-        if let Some(leaf) = &self.leaf {
-            out.push_str(leaf);
-            return;
-        }
-        out.push('{');
-        for (i, (k, v)) in self.children.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+    /// Writes this shape's JSON for the row (only the fields present).
+    fn write(&self, values: &[Option<String>], out: &mut String) {
+        match self {
+            Shape::Leaf(i) => {
+                if let Some(Some(v)) = values.get(*i) {
+                    out.push_str(v);
+                }
             }
-            out.push_str(&json_string(k));
-            out.push(':');
-            v.write(out);
+            Shape::Obj(fields) => {
+                out.push('{');
+                write_fields(fields, values, out, true);
+                out.push('}');
+            }
         }
-        out.push('}');
+    }
+}
+
+/// Writes `"key":value` for each present field, comma-separated (`first`: no comma before the
+/// first one written).
+fn write_fields(
+    fields: &[(String, Shape)],
+    values: &[Option<String>],
+    out: &mut String,
+    first: bool,
+) {
+    let mut first = first;
+    for (k, s) in fields {
+        if !s.present(values) {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(k);
+        out.push(':');
+        s.write(values, out);
     }
 }
 
@@ -289,43 +333,52 @@ pub fn answer_batch(
     let mut picked: Vec<Vec<Option<String>>> =
         o.fields.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut results: Vec<Option<String>> = Vec::with_capacity(if o.result { n } else { 0 });
+    let mut shape: Vec<(String, Shape)> = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        Shape::insert(&mut shape, &c.path, i, &c.path.join("."))?;
+    }
+    // `{"op":…,<fixed fields>`, the same for every row.
+    let mut prefix = String::from("{\"op\":");
+    prefix.push_str(&json_string(&o.op));
+    for (k, v) in &fixed {
+        prefix.push(',');
+        prefix.push_str(&json_string(k));
+        prefix.push(':');
+        prefix.push_str(v.get());
+    }
     let mut request = String::new();
+    let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
+    let mut buffer: Vec<u8> = Vec::with_capacity(512);
     for row in 0..n {
-        let mut tree = Node::default();
+        values.clear();
         let mut bad: Option<(String, String)> = None;
         for c in &columns {
             match value(c, row) {
-                Ok(Some(text)) => tree.insert(&c.path, text),
-                Ok(None) => {}
+                Ok(v) => values.push(v),
                 Err(m) => {
+                    values.push(None);
                     bad.get_or_insert((c.path.join("."), m));
                 }
             }
         }
-        let answer = match bad {
-            Some((path, message)) => serde_json::json!({"ok": false, "error": {
-                "code": "INVALID_INPUT", "path": path, "message": message}})
-            .to_string(),
+        buffer.clear();
+        match bad {
+            Some((path, message)) => buffer.extend_from_slice(
+                serde_json::json!({"ok": false, "error": {
+                    "code": "INVALID_INPUT", "path": path, "message": message}})
+                .to_string()
+                .as_bytes(),
+            ),
             None => {
                 request.clear();
-                request.push_str("{\"op\":");
-                request.push_str(&json_string(&o.op));
-                for (k, v) in &fixed {
-                    request.push(',');
-                    request.push_str(&json_string(k));
-                    request.push(':');
-                    request.push_str(v.get());
-                }
-                for (k, v) in &tree.children {
-                    request.push(',');
-                    request.push_str(&json_string(k));
-                    request.push(':');
-                    v.write(&mut request);
-                }
+                request.push_str(&prefix);
+                write_fields(&shape, &values, &mut request, false);
                 request.push('}');
-                engine.call(&request)
+                engine.call_to(&request, &mut buffer);
             }
-        };
+        }
+        // The dispatcher writes UTF-8 only.
+        let answer = std::str::from_utf8(&buffer).unwrap_or_default();
         const OK: &str = "{\"ok\":true,\"result\":";
         match answer.strip_prefix(OK).and_then(|r| r.strip_suffix('}')) {
             Some(result) => {
@@ -333,22 +386,26 @@ pub fn answer_batch(
                 for e in &mut err {
                     e.push(None);
                 }
-                let top: Option<BTreeMap<String, Box<RawValue>>> = if o.fields.is_empty() {
+                // The result's top-level keys are plain names: borrowed, no allocation.
+                let top: Option<BTreeMap<&str, &RawValue>> = if o.fields.is_empty() {
                     None
                 } else {
                     serde_json::from_str(result).ok()
                 };
                 for (f, col) in o.fields.iter().zip(&mut picked) {
-                    let v = top.as_ref().and_then(|t| t.get(f)).and_then(|raw| {
-                        let raw = raw.get();
-                        if raw == "null" {
-                            None
-                        } else if raw.starts_with('"') {
-                            serde_json::from_str::<String>(raw).ok()
-                        } else {
-                            Some(raw.to_string())
-                        }
-                    });
+                    let v = top
+                        .as_ref()
+                        .and_then(|t| t.get(f.as_str()))
+                        .and_then(|raw| {
+                            let raw = raw.get();
+                            if raw == "null" {
+                                None
+                            } else if raw.starts_with('"') {
+                                serde_json::from_str::<String>(raw).ok()
+                            } else {
+                                Some(raw.to_string())
+                            }
+                        });
                     col.push(v);
                 }
                 if o.result {
@@ -357,7 +414,7 @@ pub fn answer_batch(
             }
             None => {
                 ok.push(false);
-                let v: serde_json::Value = serde_json::from_str(&answer).unwrap_or_default();
+                let v: serde_json::Value = serde_json::from_str(answer).unwrap_or_default();
                 for (e, k) in err.iter_mut().zip(["code", "path", "message"]) {
                     let text = v
                         .get("error")

@@ -145,6 +145,10 @@ def test_tables_the_library_cannot_read_are_refused_whole() -> None:
         warranty.call_arrow("expiry", pa.table({"op": ["a"]}))
     with pytest.raises(ValueError, match="also a fixed field"):
         warranty.call_arrow("expiry", pa.table({"start": ["a"]}), start="b")
+    with pytest.raises(ValueError, match="also an object of other columns"):
+        warranty.call_arrow("resolve", pa.table({"item.brand": ["X"], "item": ["{}"]}), json_columns=["item"])
+    with pytest.raises(ValueError, match="inside another column"):
+        warranty.call_arrow("resolve", pa.table({"item": ["{}"], "item.brand": ["X"]}), json_columns=["item"])
     with pytest.raises(ValueError, match="already an answer column"):
         warranty.call_arrow("expiry", pa.table({"start": ["a"]}), fields=["ok"])
     with pytest.raises(ValueError, match="zone"):
