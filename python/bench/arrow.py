@@ -24,25 +24,11 @@ sys.path.insert(0, str(ROOT / "examples" / "python"))
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    from fleet_expiring import BRANDS, FAMILIES, TYPES, catalog
+
     rng = random.Random(7)
-    families = [f"FAM-{i}" for i in range(25)]
-    brands = [f"BRAND-{i}" for i in range(300)]
-    types = [f"TYPE-{i}" for i in range(120)]
-    policies = []
-    for i in range(10_000):
-        r = rng.random()
-        cover = ({"product": f"P-{rng.randrange(5_000)}"} if r < 0.4 else
-                 {"product_type": rng.choice(types)} if r < 0.65 else
-                 {"brand": rng.choice(brands)} if r < 0.85 else {"family": rng.choice(families)})
-        p = {"id": f"POL-{i:05}", "number": f"{rng.randrange(100):03}",
-             "duration": {"value": rng.randrange(1, 37), "unit": rng.choice(["days", "weeks", "months", "years"])},
-             "covers": [cover]}
-        if rng.random() < 0.85:
-            start = dt.datetime(2016 + rng.randrange(10), rng.randrange(1, 13), 1, tzinfo=dt.timezone.utc)
-            p["effective_from"] = start.isoformat()
-            if rng.random() < 0.65:
-                p["effective_until"] = (start + dt.timedelta(days=rng.randrange(180, 3_000))).isoformat()
-        policies.append(p)
+    families, brands, types = FAMILIES, BRANDS, TYPES
+    policies = catalog(7, 10_000)
     base = dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc)
     cols = {"item.product": [f"P-{rng.randrange(5_000)}" for _ in range(n)],
             "item.product_type": [rng.choice(types) for _ in range(n)],

@@ -140,38 +140,83 @@ pub struct Customer {
 /// The seed's countries.
 pub(super) const COUNTRIES: [&str; 6] = ["US", "CA", "IN", "BD", "PH", "AU"];
 
-/// The `POST /customers` body.
-pub fn customer_body(c: &Customer) -> Result<Value> {
-    if !COUNTRIES.contains(&c.country.as_str()) {
-        return Err(Error::invalid(
-            "customer.country",
-            "expected US, CA, IN, BD, PH or AU",
-        ));
-    }
-    check_state(&c.state, "customer.state")?;
-    let mut m = Map::new();
-    for (k, v) in [
-        ("refId", &c.ref_id),
-        ("orderRefId", &c.order_ref_id),
-        ("email", &c.email),
-        ("salesRepEmail", &c.sales_rep_email),
-        ("firstName", &c.first_name),
-        ("lastName", &c.last_name),
-        ("companyName", &c.company_name),
-        ("streetAddress", &c.street_address),
-        ("city", &c.city),
-        ("state", &c.state),
-        ("postalCode", &c.postal_code),
-        ("phone", &c.phone),
-        ("country", &c.country),
-    ] {
-        crate::partners::put_nonempty(&mut m, k, v);
-    }
-    for (k, v) in [("isWalkIn", c.is_walk_in), ("optIn", c.opt_in)] {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::Bool(v));
+/// A customer's text fields as Warranty Life names them, in the order of [`Customer`] (and
+/// of `CustomerUpdate`): `POST /customers` and `PUT /customers/{id}` write them the same way.
+const CUSTOMER_TEXT: [&str; 13] = [
+    "refId",
+    "orderRefId",
+    "email",
+    "salesRepEmail",
+    "firstName",
+    "lastName",
+    "companyName",
+    "streetAddress",
+    "city",
+    "state",
+    "postalCode",
+    "phone",
+    "country",
+];
+
+/// A customer's fields as a body: `text` in [`CUSTOMER_TEXT`]'s order and the two flags
+/// (`isWalkIn`, `optIn`); a field that is `None` is left out, and so is a blank one unless
+/// `keep_blank` (an update's `""` clears the field). The country (when given) and the state
+/// are checked at `at.country` / `at.state`.
+pub(super) fn customer_fields(
+    text: [Option<&str>; 13],
+    flags: [Option<bool>; 2],
+    keep_blank: bool,
+    at: &str,
+) -> Result<Map<String, Value>> {
+    let [.., state, _, _, country] = text;
+    if let Some(country) = country {
+        if !COUNTRIES.contains(&country) {
+            return Err(Error::invalid(
+                format!("{at}.country"),
+                "expected US, CA, IN, BD, PH or AU",
+            ));
         }
     }
+    if let Some(state) = state {
+        check_state(state, &format!("{at}.state"))?;
+    }
+    let mut m = Map::new();
+    for (k, v) in CUSTOMER_TEXT.iter().zip(text) {
+        match v {
+            Some(v) if keep_blank || !v.trim().is_empty() => {
+                m.insert((*k).into(), Value::String(v.to_string()));
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in ["isWalkIn", "optIn"].iter().zip(flags) {
+        if let Some(v) = v {
+            m.insert((*k).into(), Value::Bool(v));
+        }
+    }
+    Ok(m)
+}
+
+/// The `POST /customers` body.
+pub fn customer_body(c: &Customer) -> Result<Value> {
+    let text = [
+        &c.ref_id,
+        &c.order_ref_id,
+        &c.email,
+        &c.sales_rep_email,
+        &c.first_name,
+        &c.last_name,
+        &c.company_name,
+        &c.street_address,
+        &c.city,
+        &c.state,
+        &c.postal_code,
+        &c.phone,
+        &c.country,
+    ]
+    .map(|v| Some(v.as_str()));
+    // The country is always given here, so always checked (a blank one is refused).
+    let m = customer_fields(text, [c.is_walk_in, c.opt_in], false, "customer")?;
     Ok(Value::Object(m))
 }
 

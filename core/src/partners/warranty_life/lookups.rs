@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::partners::put_nonempty as put;
 use crate::warranty::policy::Dec;
 
-use super::bodies::{check_currency, check_state, required, Body, HttpRequest};
+use super::bodies::{check_currency, customer_fields, required, Body, HttpRequest};
 use super::{page_query, API_PREFIX};
 
 /// `PUT /customers/{id}`: only the fields given are sent ("PUT changed fields").
@@ -55,42 +55,23 @@ pub struct CustomerUpdate {
 /// field); one left out is not sent. Nothing to change is an error.
 pub fn customer_update_request(c: &CustomerUpdate) -> Result<HttpRequest> {
     let id = segment(&c.id, "customer_update.id")?;
-    if let Some(country) = &c.country {
-        if !super::bodies::COUNTRIES.contains(&country.as_str()) {
-            return Err(Error::invalid(
-                "customer_update.country",
-                "expected US, CA, IN, BD, PH or AU",
-            ));
-        }
-    }
-    if let Some(s) = &c.state {
-        check_state(s, "customer_update.state")?;
-    }
-    let mut m = Map::new();
-    for (k, v) in [
-        ("refId", &c.ref_id),
-        ("orderRefId", &c.order_ref_id),
-        ("email", &c.email),
-        ("salesRepEmail", &c.sales_rep_email),
-        ("firstName", &c.first_name),
-        ("lastName", &c.last_name),
-        ("companyName", &c.company_name),
-        ("streetAddress", &c.street_address),
-        ("city", &c.city),
-        ("state", &c.state),
-        ("postalCode", &c.postal_code),
-        ("phone", &c.phone),
-        ("country", &c.country),
-    ] {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::String(v.clone()));
-        }
-    }
-    for (k, v) in [("isWalkIn", c.is_walk_in), ("optIn", c.opt_in)] {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::Bool(v));
-        }
-    }
+    let text = [
+        &c.ref_id,
+        &c.order_ref_id,
+        &c.email,
+        &c.sales_rep_email,
+        &c.first_name,
+        &c.last_name,
+        &c.company_name,
+        &c.street_address,
+        &c.city,
+        &c.state,
+        &c.postal_code,
+        &c.phone,
+        &c.country,
+    ]
+    .map(Option::as_deref);
+    let m = customer_fields(text, [c.is_walk_in, c.opt_in], true, "customer_update")?;
     if m.is_empty() {
         return Err(Error::invalid(
             "customer_update",
