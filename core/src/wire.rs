@@ -41,7 +41,7 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::warranty::coverage::{Code, Outcome};
     use crate::warranty::policy::{CoverKind, ReplacementMode};
-    use crate::warranty::stack::EventKind;
+    use crate::warranty::stack::{EventKind, LayerKind, Payer};
 
     fn serde_agrees<T: serde::Serialize + Copy>(all: &[T], name: impl Fn(T) -> &'static str) {
         for &v in all {
@@ -66,6 +66,8 @@ mod tests {
         serde_agrees(EventKind::ALL, EventKind::as_str);
         serde_agrees(ReplacementMode::ALL, ReplacementMode::as_str);
         serde_agrees(CoverKind::ALL, CoverKind::as_str);
+        serde_agrees(LayerKind::ALL, LayerKind::as_str);
+        serde_agrees(Payer::ALL, Payer::as_str);
         #[cfg(feature = "sync")]
         {
             use crate::sync::outbox::EventKind as OutboxEvent;

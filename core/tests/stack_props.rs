@@ -1,6 +1,7 @@
 //! Property tests of coverage stacks (docs/stacks.md), through the public `testing::stack`
 //! strategies and checks: adding a layer never removes coverage another layer gives; a repair
-//! never shortens any layer; the answer does not depend on the order events are recorded in.
+//! never shortens any layer; the answer does not depend on the order events are recorded in;
+//! the ends `expiring` reads are the timelines `stack_coverage` reads.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -37,6 +38,11 @@ proptest! {
             repair.under = None;
         }
         check_a_repair_never_shortens(&item, &repair).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn expiry_reads_the_same_ends_as_coverage(item in arb_stack_item()) {
+        check_ends_match_timelines(&item).map_err(TestCaseError::fail)?;
     }
 
     #[test]

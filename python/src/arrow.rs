@@ -36,11 +36,11 @@ struct Column {
 /// `ValueError`.
 pub type CallError = String;
 
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn timestamp(secs: i64, nanos: u32) -> Option<String> {
+pub(crate) fn timestamp(secs: i64, nanos: u32) -> Option<String> {
     chrono::DateTime::from_timestamp(secs, nanos)
         .map(|t| json_string(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
 }
@@ -111,7 +111,7 @@ fn value(c: &Column, row: usize) -> Result<Option<String>, String> {
 }
 
 /// `v` units of `per` per second as whole seconds and nanoseconds.
-fn split(v: i64, per: i64) -> (i64, u32) {
+pub(crate) fn split(v: i64, per: i64) -> (i64, u32) {
     let secs = v.div_euclid(per);
     let rest = v.rem_euclid(per);
     let scale = 1_000_000_000_i64.checked_div(per).unwrap_or(1);

@@ -7,6 +7,7 @@
 //! `Engine` is shared between threads behind a mutex: its calls are serialised, never racing.
 
 mod arrow;
+mod typed;
 
 use std::sync::Mutex;
 
@@ -34,6 +35,29 @@ fn arrow_call<'py>(
     json_columns: Vec<String>,
     result: bool,
 ) -> PyResult<Capsules<'py>> {
+    let options = arrow::Options {
+        op,
+        fixed,
+        fields,
+        json_columns,
+        result,
+    };
+    with_batch(py, schema, array, |batch| {
+        let mut engine = engine
+            .lock()
+            .map_err(|_| "the engine was poisoned by a panic".to_string())?;
+        arrow::answer_batch(&mut engine, batch, &options)
+    })
+}
+
+/// Imports a record batch from its capsules, answers it with `f` (the GIL released) and
+/// exports the answers' batch as capsules.
+fn with_batch<'py>(
+    py: Python<'py>,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    f: impl FnOnce(&arrow_array::RecordBatch) -> Result<arrow_array::RecordBatch, String> + Send,
+) -> PyResult<Capsules<'py>> {
     use pyo3::types::PyCapsuleMethods;
     let schema_ptr = schema.pointer_checked(Some(c"arrow_schema"))?;
     let array_ptr = array.pointer_checked(Some(c"arrow_array"))?;
@@ -42,25 +66,26 @@ fn arrow_call<'py>(
     // (its release callback taken), the schema only read while the capsule lives.
     let batch = unsafe { arrow::import(schema_ptr.as_ptr().cast(), array_ptr.as_ptr().cast()) }
         .map_err(PyValueError::new_err)?;
-    let options = arrow::Options {
-        op,
-        fixed,
-        fields,
-        json_columns,
-        result,
-    };
-    let out = py.detach(|| {
-        let mut engine = engine
-            .lock()
-            .map_err(|_| "the engine was poisoned by a panic".to_string())?;
-        arrow::answer_batch(&mut engine, &batch, &options)
-    });
+    let out = py.detach(|| f(&batch));
     let (schema, array) =
         arrow::export(out.map_err(PyValueError::new_err)?).map_err(PyValueError::new_err)?;
     Ok((
         PyCapsule::new_with_value(py, schema, c"arrow_schema")?,
         PyCapsule::new_with_value(py, array, c"arrow_array")?,
     ))
+}
+
+/// `expiring` over a table of installed items, typed columns in and out (docs/python.md).
+#[pyfunction]
+fn expiring_arrow<'py>(
+    py: Python<'py>,
+    schema: &Bound<'py, PyCapsule>,
+    array: &Bound<'py, PyCapsule>,
+    fixed: String,
+) -> PyResult<Capsules<'py>> {
+    with_batch(py, schema, array, |batch| {
+        typed::expiring_batch(batch, &fixed)
+    })
 }
 
 /// [`arrow_call`] with a fresh engine.
@@ -179,6 +204,24 @@ impl Engine {
         )
     }
 
+    /// `resolve` with the winner only for every row of a table of sold items, against one
+    /// of this engine's catalogs: typed columns in and out (docs/python.md).
+    fn resolve_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        schema: &Bound<'py, PyCapsule>,
+        array: &Bound<'py, PyCapsule>,
+        fixed: String,
+    ) -> PyResult<Capsules<'py>> {
+        with_batch(py, schema, array, |batch| {
+            let mut engine = self
+                .inner
+                .lock()
+                .map_err(|_| "the engine was poisoned by a panic".to_string())?;
+            typed::resolve_batch(&mut engine, batch, &fixed)
+        })
+    }
+
     /// Answers an NDJSON stream against this engine, one response line per request line.
     fn call_ndjson(&self, py: Python<'_>, requests: &str) -> PyResult<String> {
         let requests = requests.to_owned();
@@ -196,6 +239,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(call, m)?)?;
     m.add_function(wrap_pyfunction!(call_ndjson, m)?)?;
     m.add_function(wrap_pyfunction!(call_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(expiring_arrow, m)?)?;
     m.add_class::<Engine>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

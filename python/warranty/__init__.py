@@ -23,6 +23,7 @@ from . import _native
 from ._core import (
     ERRORS,
     arrow_table,
+    typed_table,
     Internal,
     InvalidInput,
     InvalidJson,
@@ -52,6 +53,7 @@ __all__ = [
     "call",
     "call_arrow",
     "call_ndjson",
+    "expiring_arrow",
     *[op for op in OPERATIONS if op not in STATEFUL],
 ]
 
@@ -85,6 +87,24 @@ def call_arrow(
     return arrow_table(_native.call_arrow, op, data, tuple(fields), tuple(json_columns), result, fixed)
 
 
+def expiring_arrow(
+    data: Any,
+    *,
+    as_of: Any,
+    within: Mapping[str, Any],
+    kinds: Optional[Sequence[str]] = None,
+    zone: Optional[str] = None,
+    presets: Optional[Sequence[Mapping[str, Any]]] = None,
+) -> Any:
+    """`expiring` for every row of a pyarrow table of installed items, typed columns in and
+    out (docs/python.md): `id`, `second_hand`, `sold_at`, `delivered_at`, `installed_at`,
+    `events` (JSON text), `warranties` (JSON text) in; `ok`, the error columns, `count` and
+    `expiring` (a list of `{layer, kind, payer, end, remaining_days}`, soonest first) out.
+    Each row's answer is that of the `expiring` request the row stands for."""
+    return typed_table(_native.expiring_arrow, data, {
+        "as_of": as_of, "within": within, "kinds": kinds, "zone": zone, "presets": presets})
+
+
 class Engine(_Operations):
     """An engine that keeps catalogs and outboxes between calls, as the C and WASM engines.
     Safe to share between threads (its calls are serialised); use one engine per thread for
@@ -114,6 +134,35 @@ class Engine(_Operations):
         """`warranty.call_arrow` against this engine (its catalogs: `resolve` with
         `catalog="…"` over a table of sold items)."""
         return arrow_table(self._native.call_arrow, op, data, tuple(fields), tuple(json_columns), result, fixed)
+
+    def resolve_arrow(
+        self,
+        data: Any,
+        *,
+        catalog: str,
+        zone: Optional[str] = None,
+        business_unit: Optional[str] = None,
+    ) -> Any:
+        """`resolve` with the winner only for every row of a pyarrow table of sold items,
+        against this engine's catalog `catalog`, typed columns in and out (docs/python.md):
+        `product`, `product_type`, `brand`, `family`, `business_unit`, `zone`, `sold_at` in;
+        `ok`, the error columns, `policy`, `matched_by`, `start`, `end` out. Each row's
+        answer is that of the `resolve` request the row stands for."""
+        return typed_table(self._native.resolve_arrow, data, {
+            "catalog": catalog, "zone": zone, "business_unit": business_unit})
+
+    def expiring_arrow(
+        self,
+        data: Any,
+        *,
+        as_of: Any,
+        within: Mapping[str, Any],
+        kinds: Optional[Sequence[str]] = None,
+        zone: Optional[str] = None,
+        presets: Optional[Sequence[Mapping[str, Any]]] = None,
+    ) -> Any:
+        """`warranty.expiring_arrow` (it keeps no state: the same answers)."""
+        return expiring_arrow(data, as_of=as_of, within=within, kinds=kinds, zone=zone, presets=presets)
 
     def _run(self, op: str, request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Any:
         from ._core import fields

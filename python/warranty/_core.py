@@ -136,3 +136,21 @@ def arrow_table(
                            list(json_columns), result)
         out.append(pa.RecordBatch._import_from_c_capsule(s, a))
     return pa.Table.from_batches(out)
+
+
+def typed_table(native_call: Callable[..., Any], data: Any, fixed: Mapping[str, Any]) -> Any:
+    """Runs a typed batch function (`resolve_arrow`, `expiring_arrow`) on every record batch
+    of a pyarrow table; the answers as one `pyarrow.Table` with the input's rows, in order.
+    Fixed fields given as `None` are left out."""
+    import pyarrow as pa
+
+    table = data if isinstance(data, pa.Table) else pa.table(data)
+    batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
+    given = {k: v for k, v in fixed.items() if v is not None}
+    fixed_text = json.dumps(given, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    out = []
+    for batch in batches:
+        schema_capsule, array_capsule = batch.__arrow_c_array__()
+        s, a = native_call(schema_capsule, array_capsule, fixed_text)
+        out.append(pa.RecordBatch._import_from_c_capsule(s, a))
+    return pa.Table.from_batches(out)

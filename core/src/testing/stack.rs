@@ -316,6 +316,35 @@ fn timelines(item: &StackItem) -> Result<Vec<Timeline>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// [`Stack::ends`] (what `expiring` reads) gives every layer's timeline as
+/// [`Stack::timelines`] does, without the legal references: the same error or the same
+/// timelines.
+pub fn check_ends_match_timelines(item: &StackItem) -> Result<(), String> {
+    let cal = Calendar::Fixed(FixedOffset::east_opt(3600).ok_or("offset")?);
+    let stack = Stack::new(item, Presets::new(&[]), cal);
+    let (full, ends) = match &stack {
+        Ok(s) => (s.timelines(), s.ends()),
+        Err(_) => return Ok(()),
+    };
+    match (full, ends) {
+        (Ok(full), Ok(ends)) => {
+            for (f, e) in full.iter().zip(&ends) {
+                let mut f = f.clone();
+                f.references.clear();
+                if &f != e {
+                    return Err(format!("ends {e:?} differ from the timeline {f:?}"));
+                }
+            }
+            if full.len() != ends.len() {
+                return Err("a different number of timelines".into());
+            }
+            Ok(())
+        }
+        (Err(a), Err(b)) if a == b => Ok(()),
+        (a, b) => Err(format!("timelines {a:?} but ends {b:?}")),
+    }
+}
+
 /// Recording `repair` on `item` never makes a layer start later, end earlier or lose its
 /// grace.
 pub fn check_a_repair_never_shortens(item: &StackItem, repair: &Event) -> Result<(), String> {

@@ -73,9 +73,13 @@ pub struct Resolution {
 }
 
 /// FxHash (rustc's hasher): catalog keys are short product codes and names chosen by the
-/// host, so hash flooding is not a concern and SipHash would dominate a lookup.
+/// host, so hash flooding is not a concern and SipHash would dominate a lookup. Public for
+/// the bindings' own lookups of host-chosen keys ([`FxBuildHasher`]).
 #[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+pub struct FxHasher(u64);
+
+/// A `HashMap` hasher built on [`FxHasher`].
+pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -271,6 +275,11 @@ impl<'a> Resolved<'a> {
     /// The winning policy.
     pub fn policy(&self) -> Option<&'a Policy> {
         self.winner.and_then(|(i, _)| self.catalog.policies.get(i))
+    }
+
+    /// The winner's index in [`Catalog::policies`] (a handle that outlives this borrow).
+    pub fn policy_index(&self) -> Option<usize> {
+        self.winner.map(|(i, _)| i)
     }
 
     /// How the winner matched.

@@ -375,7 +375,7 @@ pub fn expiring(
     kinds: &[LayerKind],
     out: &mut Vec<Expiring>,
 ) -> Result<()> {
-    let timelines = stack.timelines()?;
+    let timelines = stack.ends()?;
     for (layer, t) in stack.item.warranties.iter().zip(&timelines) {
         if !kinds.is_empty() && !kinds.contains(&layer.kind) {
             continue;
@@ -432,9 +432,9 @@ pub fn expiring_items(
     let until = window_end(as_of, within, cal)?;
     let mut found = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let at = format!("items[{i}]");
-        let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at))?;
-        expiring(&s, as_of, until, kinds, &mut found).map_err(|e| e.within(&at))?;
+        let at = || format!("items[{i}]");
+        let s = Stack::new(item, presets, cal).map_err(|e| e.within(&at()))?;
+        expiring(&s, as_of, until, kinds, &mut found).map_err(|e| e.within(&at()))?;
     }
     sort_expiring(&mut found);
     Ok((until, found))

@@ -23,5 +23,5 @@ pub use answer::{
     Expiring, Failure, LayerAnswer, StackAnswer,
 };
 pub use model::{Event, EventKind, Layer, LayerKind, Payer, StackItem, StartsOn, MAX_LAYERS};
-pub use presets::{Condition, PresetRow, Presets, Rule, PRESETS_VERSION};
+pub use presets::{Condition, Jurisdiction, PresetRow, Presets, Rule, PRESETS_VERSION};
 pub use timeline::{Extension, Stack, Timeline};

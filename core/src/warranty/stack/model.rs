@@ -114,30 +114,32 @@ impl Event {
     }
 }
 
-/// What kind of warranty a layer is; it fixes who pays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LayerKind {
-    /// The seller's legal guarantee (a statutory preset).
-    Statutory,
-    /// The manufacturer's warranty.
-    Manufacturer,
-    /// A warranty the seller gives of its own.
-    Seller,
-    /// An extended plan sold with the item.
-    Extended,
+crate::wire::wire_enum! {
+    /// What kind of warranty a layer is; it fixes who pays.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum LayerKind {
+        /// The seller's legal guarantee (a statutory preset).
+        Statutory = "statutory",
+        /// The manufacturer's warranty.
+        Manufacturer = "manufacturer",
+        /// A warranty the seller gives of its own.
+        Seller = "seller",
+        /// An extended plan sold with the item.
+        Extended = "extended",
+    }
 }
 
-/// Who bears the cost of a covered failure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Payer {
-    /// The seller (legal guarantee, seller's warranty).
-    Seller,
-    /// The manufacturer.
-    Manufacturer,
-    /// The extended plan's provider.
-    PlanProvider,
+crate::wire::wire_enum! {
+    /// Who bears the cost of a covered failure.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    pub enum Payer {
+        /// The seller (legal guarantee, seller's warranty).
+        Seller = "seller",
+        /// The manufacturer.
+        Manufacturer = "manufacturer",
+        /// The extended plan's provider.
+        PlanProvider = "plan_provider",
+    }
 }
 
 impl Payer {

@@ -295,6 +295,91 @@ pub fn builtin() -> &'static [PresetRow] {
     })
 }
 
+/// The built-in rows of `jurisdiction` (empty when it has none): each jurisdiction's rows
+/// are contiguous in the table (a test checks it), so a jurisdiction is one slice.
+fn builtin_of(jurisdiction: &str) -> &'static [PresetRow] {
+    static RANGES: OnceLock<Vec<(&'static str, std::ops::Range<usize>)>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        let mut out: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
+        for (i, r) in builtin().iter().enumerate() {
+            let next = i.saturating_add(1);
+            match out.last_mut() {
+                Some((j, range)) if *j == r.jurisdiction => range.end = next,
+                _ => out.push((r.jurisdiction.as_str(), i..next)),
+            }
+        }
+        out
+    });
+    ranges
+        .iter()
+        .find(|(j, _)| *j == jurisdiction)
+        .and_then(|(_, range)| builtin().get(range.clone()))
+        .unwrap_or_default()
+}
+
+/// The rows of one jurisdiction ([`Presets::of`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Jurisdiction<'a> {
+    rows: &'a [PresetRow],
+    /// The host's rows are the whole override table: only those of this jurisdiction count.
+    only: Option<&'a str>,
+}
+
+impl<'a> Jurisdiction<'a> {
+    /// Every row of the jurisdiction.
+    pub fn rows(self) -> impl Iterator<Item = &'a PresetRow> + 'a {
+        let only = self.only;
+        self.rows
+            .iter()
+            .filter(move |r| only.is_none_or(|j| r.jurisdiction == j))
+    }
+
+    /// The row of `rule` in force for goods sold on `sold`: the one with the latest `from`.
+    pub fn in_force(self, rule: Rule, sold: NaiveDate) -> Option<&'a PresetRow> {
+        self.all_in_force(rule, sold).max_by_key(|r| r.from)
+    }
+
+    /// For every rule (indexed by `rule as usize`), the row in force for goods sold on
+    /// `sold`, found in one pass over the jurisdiction's rows: the same rows as
+    /// [`Jurisdiction::in_force`] rule by rule (the latest `from`; of equal ones, the last).
+    pub fn in_force_by_rule(self, sold: NaiveDate) -> InForce<'a> {
+        let mut slots: [Option<&'a PresetRow>; RULES] = [None; RULES];
+        for r in self.rows().filter(|r| r.applies(sold)) {
+            if let Some(slot) = slots.get_mut(r.rule as usize) {
+                if slot.is_none_or(|best| r.from >= best.from) {
+                    *slot = Some(r);
+                }
+            }
+        }
+        InForce(slots)
+    }
+
+    /// Every row of `rule` in force for goods sold on `sold`.
+    pub fn all_in_force(
+        self,
+        rule: Rule,
+        sold: NaiveDate,
+    ) -> impl Iterator<Item = &'a PresetRow> + 'a {
+        self.rows()
+            .filter(move |r| r.rule == rule && r.applies(sold))
+    }
+}
+
+/// How many [`Rule`]s there are (the last one's index + 1: checked when the enum grows).
+const RULES: usize = 9;
+const _: () = assert!(Rule::RepairSuspension as usize + 1 == RULES);
+
+/// The row of each rule in force for one sale ([`Jurisdiction::in_force_by_rule`]).
+#[derive(Clone, Copy, Debug)]
+pub struct InForce<'a>([Option<&'a PresetRow>; RULES]);
+
+impl<'a> InForce<'a> {
+    /// The row of `rule`, if one is in force.
+    pub fn get(&self, rule: Rule) -> Option<&'a PresetRow> {
+        self.0.get(rule as usize).copied().flatten()
+    }
+}
+
 /// The table a request sees: the built-in rows, where every jurisdiction named in `overrides`
 /// has only the host's rows.
 #[derive(Clone, Copy, Debug)]
@@ -314,21 +399,36 @@ impl<'a> Presets<'a> {
             .any(|r| r.jurisdiction == jurisdiction)
     }
 
-    /// Every row of `jurisdiction`.
+    /// Every row of `jurisdiction`: the host's when it overrides it, else the built-in ones
+    /// (a slice of the table, found without reading the other jurisdictions' rows).
     pub fn rows(&self, jurisdiction: &'a str) -> impl Iterator<Item = &'a PresetRow> + 'a {
-        let source: &'a [PresetRow] = if self.overridden(jurisdiction) {
-            self.overrides
+        let (own, host): (&'a [PresetRow], &'a [PresetRow]) = if self.overridden(jurisdiction) {
+            (&[], self.overrides)
         } else {
-            builtin()
+            (builtin_of(jurisdiction), &[])
         };
-        source
-            .iter()
-            .filter(move |r| r.jurisdiction == jurisdiction)
+        own.iter()
+            .chain(host.iter().filter(move |r| r.jurisdiction == jurisdiction))
     }
 
     /// Whether the table knows `jurisdiction`.
     pub fn knows(&self, jurisdiction: &str) -> bool {
-        self.overridden(jurisdiction) || builtin().iter().any(|r| r.jurisdiction == jurisdiction)
+        self.overridden(jurisdiction) || !builtin_of(jurisdiction).is_empty()
+    }
+
+    /// The rows of `jurisdiction`, found once for several lookups.
+    pub fn of(&self, jurisdiction: &'a str) -> Jurisdiction<'a> {
+        if self.overridden(jurisdiction) {
+            Jurisdiction {
+                rows: self.overrides,
+                only: Some(jurisdiction),
+            }
+        } else {
+            Jurisdiction {
+                rows: builtin_of(jurisdiction),
+                only: None,
+            }
+        }
     }
 
     /// The row of `rule` in force for goods sold on `sold`: the one with the latest `from`.
@@ -338,9 +438,7 @@ impl<'a> Presets<'a> {
         rule: Rule,
         sold: NaiveDate,
     ) -> Option<&'a PresetRow> {
-        self.rows(jurisdiction)
-            .filter(|r| r.rule == rule && r.applies(sold))
-            .max_by_key(|r| r.from)
+        self.of(jurisdiction).in_force(rule, sold)
     }
 
     /// Every row of `rule` in force for goods sold on `sold`.
@@ -350,8 +448,7 @@ impl<'a> Presets<'a> {
         rule: Rule,
         sold: NaiveDate,
     ) -> impl Iterator<Item = &'a PresetRow> + 'a {
-        self.rows(jurisdiction)
-            .filter(move |r| r.rule == rule && r.applies(sold))
+        self.of(jurisdiction).all_in_force(rule, sold)
     }
 
     /// Every jurisdiction the table knows, built-in first then the host's, each once.
@@ -363,5 +460,63 @@ impl<'a> Presets<'a> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_jurisdiction_s_built_in_rows_are_one_slice() {
+        // `builtin_of` relies on it: a jurisdiction's rows must not be split in the table.
+        let rows = builtin();
+        for (i, r) in rows.iter().enumerate() {
+            let seen_before = rows.iter().take(i).any(|o| o.jurisdiction == r.jurisdiction);
+            let previous = i.checked_sub(1).and_then(|k| rows.get(k));
+            if seen_before {
+                assert_eq!(
+                    previous.map(|p| p.jurisdiction.as_str()),
+                    Some(r.jurisdiction.as_str()),
+                    "row {i} ({}) is apart from its jurisdiction's other rows",
+                    r.jurisdiction
+                );
+            }
+            let slice = builtin_of(&r.jurisdiction);
+            assert!(slice.iter().any(|o| std::ptr::eq(o, r)));
+            assert!(slice.iter().all(|o| o.jurisdiction == r.jurisdiction));
+        }
+        assert!(builtin_of("XX").is_empty());
+        // One pass picks what the rule-by-rule lookup picks, on every jurisdiction and on
+        // dates around every row's start.
+        let rules = [
+            Rule::Period,
+            Rule::OpenPeriod,
+            Rule::Burden,
+            Rule::SecondHandBurden,
+            Rule::SecondHandFloor,
+            Rule::RepairExtension,
+            Rule::ReplacementRestart,
+            Rule::ReturnedGrace,
+            Rule::RepairSuspension,
+        ];
+        assert_eq!(rules.len(), RULES);
+        let p = Presets::new(&[]);
+        for r in rows {
+            for day in [r.from.0.pred_opt(), Some(r.from.0), r.from.0.succ_opt()]
+                .into_iter()
+                .flatten()
+            {
+                let j = p.of(&r.jurisdiction);
+                let all = j.in_force_by_rule(day);
+                for rule in rules {
+                    assert_eq!(
+                        all.get(rule).map(std::ptr::from_ref),
+                        j.in_force(rule, day).map(std::ptr::from_ref)
+                    );
+                }
+            }
+        }
+        assert!(builtin_of("").is_empty());
     }
 }

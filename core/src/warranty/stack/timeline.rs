@@ -52,6 +52,15 @@ pub struct Timeline {
     pub open: bool,
 }
 
+/// How much of a timeline to compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Detail {
+    /// Everything (`stack_coverage`).
+    Full,
+    /// Everything but the legal references (`expiring`).
+    Ends,
+}
+
 /// One stack: an item, its events in canonical order, the presets and the calendar.
 #[derive(Debug)]
 pub struct Stack<'a> {
@@ -85,27 +94,41 @@ impl<'a> Stack<'a> {
 
     /// Every layer's timeline, in the item's order.
     pub fn timelines(&self) -> Result<Vec<Timeline>> {
+        self.timelines_with(Detail::Full)
+    }
+
+    /// Every layer's timeline without its legal references (what expiry queries read): every
+    /// other field is as [`Stack::timelines`] gives it (a test compares the two).
+    pub fn ends(&self) -> Result<Vec<Timeline>> {
+        self.timelines_with(Detail::Ends)
+    }
+
+    fn timelines_with(&self, detail: Detail) -> Result<Vec<Timeline>> {
         let n = self.item.warranties.len();
-        let mut done: Vec<Option<Timeline>> = vec![None; n];
+        let mut done: Vec<Option<Timeline>> = Vec::with_capacity(n);
+        done.resize_with(n, || None);
         for i in 0..n {
-            self.timeline_of(i, &mut done, 0)?;
+            self.timeline_of(i, &mut done, 0, detail)?;
         }
         Ok(done.into_iter().map(Option::unwrap_or_default).collect())
     }
 
+    /// Computes layer `i`'s timeline into `done` (once), and gives its end.
     fn timeline_of(
         &self,
         i: usize,
         done: &mut [Option<Timeline>],
         depth: usize,
-    ) -> Result<Timeline> {
+        detail: Detail,
+    ) -> Result<Option<Instant>> {
         if let Some(Some(t)) = done.get(i) {
-            return Ok(t.clone());
+            return Ok(t.end);
         }
-        let path = format!("warranties[{i}]");
+        // Written only for an error: this runs for every layer of every item.
+        let path = || format!("warranties[{i}]");
         if depth > MAX_LAYERS {
             return Err(Error::invalid(
-                format!("{path}.starts_on"),
+                format!("{}.starts_on", path()),
                 "the layers start after each other in a cycle",
             ));
         }
@@ -113,9 +136,11 @@ impl<'a> Stack<'a> {
             .item
             .warranties
             .get(i)
-            .ok_or_else(|| Error::invalid(path.clone(), "no such layer"))?;
+            .ok_or_else(|| Error::invalid(path(), "no such layer"))?;
         let t = match (&layer.kind, &layer.terms) {
-            (LayerKind::Statutory, _) => self.statutory(layer).map_err(|e| e.within(&path))?,
+            (LayerKind::Statutory, _) => self
+                .statutory(layer, detail)
+                .map_err(|e| e.within(&path()))?,
             (_, Some(terms)) => {
                 let start = match &layer.starts_on {
                     None | Some(StartsOn::Sold) => self.first(EventKind::Sold),
@@ -128,23 +153,24 @@ impl<'a> Stack<'a> {
                             .iter()
                             .position(|l| &l.id == id)
                             .unwrap_or(i);
-                        self.timeline_of(j, done, depth.saturating_add(1))?.end
+                        self.timeline_of(j, done, depth.saturating_add(1), detail)?
                     }
                 };
                 self.commercial(layer, terms, start)
-                    .map_err(|e| e.within(&path))?
+                    .map_err(|e| e.within(&path()))?
             }
             (_, None) => {
                 return Err(Error::invalid(
-                    format!("{path}.terms"),
+                    format!("{}.terms", path()),
                     "missing field `terms`",
                 ))
             }
         };
+        let end = t.end;
         if let Some(slot) = done.get_mut(i) {
-            *slot = Some(t.clone());
+            *slot = Some(t);
         }
-        Ok(t)
+        Ok(end)
     }
 
     fn commercial(
@@ -219,7 +245,8 @@ impl<'a> Stack<'a> {
         Ok(t)
     }
 
-    fn statutory(&self, layer: &Layer) -> Result<Timeline> {
+    fn statutory(&self, layer: &Layer, detail: Detail) -> Result<Timeline> {
+        let full = detail == Detail::Full;
         let cal = self.cal;
         let juris = layer.jurisdiction.as_deref().unwrap_or_default();
         let mut t = Timeline::default();
@@ -231,26 +258,29 @@ impl<'a> Stack<'a> {
             return Ok(t);
         };
         let sold = cal.date(self.first(EventKind::Sold).unwrap_or(start));
-        let p = &self.presets;
-        let period = p
-            .in_force(juris, Rule::Period, sold)
+        let p = self.presets.of(juris);
+        let rows = p.in_force_by_rule(sold);
+        let period = rows
+            .get(Rule::Period)
             .into_iter()
-            .chain(p.in_force(juris, Rule::OpenPeriod, sold))
+            .chain(rows.get(Rule::OpenPeriod))
             .max_by_key(|r| r.from);
         let Some(period) = period else {
             t.missing = Some(Code::NoStatutoryRule);
             t.start = Some(cal.localize(start));
             return Ok(t);
         };
-        t.references.push(period.reference.clone());
+        if full {
+            t.references.push(period.reference.clone());
+        }
         let open = period.rule == Rule::OpenPeriod;
         let burden_row = if self.item.second_hand {
-            p.in_force(juris, Rule::SecondHandBurden, sold)
-                .or_else(|| p.in_force(juris, Rule::Burden, sold))
+            rows.get(Rule::SecondHandBurden)
+                .or_else(|| rows.get(Rule::Burden))
         } else {
-            p.in_force(juris, Rule::Burden, sold)
+            rows.get(Rule::Burden)
         };
-        let floor = p.in_force(juris, Rule::SecondHandFloor, sold);
+        let floor = rows.get(Rule::SecondHandFloor);
         let add = |from: Instant, d: Duration| {
             time::add_duration(from, d, cal).map_err(|_| range_err("events"))
         };
@@ -264,6 +294,7 @@ impl<'a> Stack<'a> {
                 let floor_end = add(from, floor.duration.unwrap_or(Duration::new(0, Unit::Days)))?;
                 end = Some(agreed.max(floor_end).min(full));
             }
+            // Computed in every detail: its range error is the answer's.
             let burden = match burden_row.and_then(|r| r.duration) {
                 Some(d) => Some(add(from, d)?),
                 None => None,
@@ -274,10 +305,10 @@ impl<'a> Stack<'a> {
             };
             Ok((end, burden))
         };
-        if let Some(r) = burden_row {
+        if let Some(r) = burden_row.filter(|_| full) {
             t.references.push(r.reference.clone());
         }
-        if self.item.second_hand && layer.agreed_period.is_some() {
+        if full && self.item.second_hand && layer.agreed_period.is_some() {
             if let Some(f) = floor {
                 t.references.push(f.reference.clone());
             }
@@ -289,10 +320,9 @@ impl<'a> Stack<'a> {
         // consumer chose (rows with `condition: consumer_chose_repair` count only those).
         let mut repairs: u32 = 0;
         let mut chosen: u32 = 0;
-        let extension_rows: Vec<_> = p.all_in_force(juris, Rule::RepairExtension, sold).collect();
-        let restart = p.in_force(juris, Rule::ReplacementRestart, sold);
-        let grace_row = p.in_force(juris, Rule::ReturnedGrace, sold);
-        let suspension = p.in_force(juris, Rule::RepairSuspension, sold);
+        let restart = rows.get(Rule::ReplacementRestart);
+        let grace_row = rows.get(Rule::ReturnedGrace);
+        let suspension = rows.get(Rule::RepairSuspension);
         let mut period_start = start;
         for e in &self.events {
             let remedy = matches!(e.event, EventKind::Repaired | EventKind::Replaced)
@@ -355,7 +385,7 @@ impl<'a> Stack<'a> {
                 }
                 let mut best: Option<(Instant, &PresetRow)> = None;
                 if let Some(base) = base_end {
-                    for row in &extension_rows {
+                    for row in p.all_in_force(Rule::RepairExtension, sold) {
                         let Some(d) = row.duration else { continue };
                         let counted = if row.condition == Some(Condition::ConsumerChoseRepair) {
                             chosen
@@ -393,7 +423,7 @@ impl<'a> Stack<'a> {
                 }
             }
         }
-        for x in &t.extensions {
+        for x in t.extensions.iter().filter(|_| full) {
             if !t.references.contains(&x.reference) {
                 t.references.push(x.reference.clone());
             }
