@@ -253,10 +253,14 @@ fleet: python
 	$(PY_VENV)/bin/python examples/python/fleet_expiring.py --out target/fleet
 
 ## The Python benches: two threads on two batches against one thread doing both (the GIL
-## released), and Arrow batch throughput next to `wty call --ndjson`.
+## released); Arrow batch throughput next to `wty call --ndjson`; the 30/60/90-day report
+## against the same report in pure Python (dateutil); the fleet job on 10,000,000 items with
+## Dask (one worker, then two) and Spark local[2], answers compared (docs/python.md).
 bench-python: python c-vectors
 	$(PY_VENV)/bin/python python/bench/threads.py
 	$(PY_VENV)/bin/python python/bench/arrow.py
+	$(PY_VENV)/bin/python python/bench/erp_report.py
+	$(PY_VENV)/bin/python python/bench/fleet_dask.py
 
 ## Coverage-guided fuzzing (cargo-fuzz, libFuzzer + ASan; stable rustc with RUSTC_BOOTSTRAP for
 ## its -Z flags). `make test` runs each target FUZZ_SECONDS on a scratch copy of the committed

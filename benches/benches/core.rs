@@ -114,6 +114,32 @@ fn bench_call(c: &mut Criterion) {
             out.len()
         })
     });
+    // The typed path of the Python `expiring_arrow` batches: one item (the legal guarantee
+    // and a manufacturer's year), its sale moved each time, no JSON.
+    let mut item: warranty_core::warranty::stack::StackItem = serde_json::from_str(
+        r#"{"id":"IT-1","warranties":[{"id":"legal","kind":"statutory","jurisdiction":"PT"},{"id":"MFR","kind":"manufacturer","terms":{"id":"TV-1Y","duration":{"value":1,"unit":"years"}}}]}"#,
+    )
+    .expect("the bench item");
+    let as_of = Instant::parse("2027-06-01T09:00:00+00:00").expect("as_of");
+    let cal = Calendar::for_operation(None, as_of);
+    let within = warranty_core::Duration::new(90, warranty_core::Unit::Days);
+    let until = warranty_core::warranty::stack::window_end(as_of, within, cal).expect("until");
+    let sales: Vec<Instant> = (0..1024i64)
+        .map(|k| Instant(as_of.0 - chrono::TimeDelta::days(400 + (k * 7919) % 1500)))
+        .collect();
+    let mut found = Vec::new();
+    g.bench_function("stack_expiring_one_item_typed", |b| {
+        b.iter(|| {
+            use warranty_core::warranty::stack::{self, Event, EventKind, Presets, Stack};
+            k = (k + 1) & 1023;
+            item.events.clear();
+            item.events.push(Event::at(EventKind::Sold, sales[k]));
+            found.clear();
+            let s = Stack::new(black_box(&item), Presets::new(&[]), cal).expect("a valid item");
+            stack::expiring(&s, as_of, until, &[], &mut found).expect("expiring");
+            found.len()
+        })
+    });
     g.finish();
     let mut g = c.benchmark_group("load");
     g.sample_size(20);

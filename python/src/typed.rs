@@ -26,19 +26,22 @@ use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use warranty_core::warranty::catalog::FxBuildHasher;
 use warranty_core::warranty::stack::{
     self, Event, EventKind, Expiring, Layer, LayerKind, PresetRow, Presets, Stack, StackItem,
 };
-use warranty_core::warranty::catalog::FxBuildHasher;
 use warranty_core::{Calendar, Candidates, Duration, Instant, Item, Zone};
 
 use crate::arrow::{json_string, split, timestamp, CallError};
 
-/// A string column (or a column of nulls only).
+/// A string column (or a column of nulls only), plain or dictionary-encoded (Parquet's
+/// dictionary pages read with `read_dictionary`, `pyarrow.compute.dictionary_encode`).
 enum Strs<'a> {
     Utf8(&'a arrow_array::StringArray),
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
+    /// Int32 keys into a plain string column.
+    Dict(&'a arrow_array::Int32Array, Box<Strs<'a>>),
     Null,
 }
 
@@ -49,7 +52,21 @@ impl<'a> Strs<'a> {
             DataType::LargeUtf8 => Strs::Large(a.as_string::<i64>()),
             DataType::Utf8View => Strs::View(a.as_string_view()),
             DataType::Null => Strs::Null,
-            other => return Err(format!("column `{name}` must be strings, not {other}")),
+            DataType::Dictionary(k, v)
+                if **k == DataType::Int32
+                    && matches!(
+                        **v,
+                        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                    ) =>
+            {
+                let d = a.as_dictionary::<arrow_array::types::Int32Type>();
+                Strs::Dict(d.keys(), Box::new(Strs::of(name, d.values())?))
+            }
+            other => {
+                return Err(format!(
+                "column `{name}` must be strings (plain or dictionary<int32, string>), not {other}"
+            ))
+            }
         })
     }
 
@@ -58,7 +75,18 @@ impl<'a> Strs<'a> {
             Strs::Utf8(a) => a.is_valid(row).then(|| a.value(row)),
             Strs::Large(a) => a.is_valid(row).then(|| a.value(row)),
             Strs::View(a) => a.is_valid(row).then(|| a.value(row)),
+            Strs::Dict(_, values) => values.get(self.key(row)?),
             Strs::Null => None,
+        }
+    }
+
+    /// A dictionary column's key at `row` (`None` for a null, or a plain column).
+    fn key(&self, row: usize) -> Option<usize> {
+        match self {
+            Strs::Dict(keys, _) if keys.is_valid(row) => {
+                usize::try_from(*keys.values().get(row)?).ok()
+            }
+            _ => None,
         }
     }
 }
@@ -478,7 +506,10 @@ pub fn resolve_batch(
             }
             Resolved::Dispatched(k) => {
                 let a = answers.get(k).cloned().unwrap_or_default();
-                match a.get("result").filter(|_| a.get("ok") == Some(&Value::Bool(true))) {
+                match a
+                    .get("result")
+                    .filter(|_| a.get("ok") == Some(&Value::Bool(true)))
+                {
                     Some(res) => {
                         errors.ok();
                         policy.append_option(res.get("policy").and_then(Value::as_str));
@@ -602,9 +633,7 @@ impl ExpiringQuery {
         ) -> Option<Option<T>> {
             match fixed.get(k) {
                 None => Some(None),
-                Some(v) => warranty_core::strict::from_str::<T>(v.get())
-                    .ok()
-                    .map(Some),
+                Some(v) => warranty_core::strict::from_str::<T>(v.get()).ok().map(Some),
             }
         }
         let as_of: Instant = field(fixed, "as_of")??;
@@ -671,7 +700,11 @@ pub fn expiring_batch(batch: &RecordBatch, fixed: &str) -> Result<RecordBatch, C
         Some(a) => match a.data_type() {
             DataType::Boolean => Some(a.as_boolean()),
             DataType::Null => None,
-            other => return Err(format!("column `second_hand` must be booleans, not {other}")),
+            other => {
+                return Err(format!(
+                    "column `second_hand` must be booleans, not {other}"
+                ))
+            }
         },
     };
     let query = ExpiringQuery::read(&fixed);
@@ -701,32 +734,34 @@ pub fn expiring_batch(batch: &RecordBatch, fixed: &str) -> Result<RecordBatch, C
     let mut found: Vec<Expiring> = Vec::new();
     // One item per distinct `warranties` text, its layers parsed once; `id`, `second_hand`
     // and `events` are set for each row.
-    let mut items: HashMap<Option<&str>, Option<StackItem>, FxBuildHasher> = HashMap::default();
+    // One item per distinct `warranties` value, its layers parsed once (`None`: they are not
+    // layers); `id`, `second_hand` and `events` are set for each row. A dictionary-encoded
+    // column finds its item by key, a plain one by text.
+    let mut by_text: HashMap<&str, Option<StackItem>, FxBuildHasher> = HashMap::default();
+    let mut by_key: Vec<Option<Option<StackItem>>> = Vec::new();
+    let mut no_layers = Some(item_with(Vec::new()));
+    let parse = |text: &str| -> Option<StackItem> {
+        warranty_core::strict::from_str::<Vec<Layer>>(text)
+            .ok()
+            .map(item_with)
+    };
     for row in 0..n {
         found.clear();
         let typed = query.as_ref().and_then(|q| {
             let id = id_col.get(row)?;
-            let layers = layers_col.get(row);
-            let item = items
-                .entry(layers)
-                .or_insert_with(|| {
-                    let warranties: Vec<Layer> = match layers {
-                        Some(text) => warranty_core::strict::from_str(text).ok()?,
-                        None => Vec::new(),
-                    };
-                    Some(StackItem {
-                        id: String::new(),
-                        serial: None,
-                        product: None,
-                        product_type: None,
-                        brand: None,
-                        family: None,
-                        second_hand: false,
-                        events: Vec::new(),
-                        warranties,
-                    })
-                })
-                .as_mut()?;
+            let item = match (layers_col.get(row), layers_col.key(row)) {
+                (None, _) => no_layers.as_mut(),
+                (Some(text), Some(k)) => {
+                    if by_key.len() <= k {
+                        by_key.resize_with(k.saturating_add(1), || None);
+                    }
+                    by_key
+                        .get_mut(k)?
+                        .get_or_insert_with(|| parse(text))
+                        .as_mut()
+                }
+                (Some(text), None) => by_text.entry(text).or_insert_with(|| parse(text)).as_mut(),
+            }?;
             item.id.clear();
             item.id.push_str(id);
             // A null leaves the field out: not second-hand.
@@ -814,6 +849,21 @@ pub fn expiring_batch(batch: &RecordBatch, fixed: &str) -> Result<RecordBatch, C
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
 }
 
+/// An item with these layers and nothing else (the rows set its id, flag and events).
+fn item_with(warranties: Vec<Layer>) -> StackItem {
+    StackItem {
+        id: String::new(),
+        serial: None,
+        product: None,
+        product_type: None,
+        brand: None,
+        family: None,
+        second_hand: false,
+        events: Vec::new(),
+        warranties,
+    }
+}
+
 /// Appends one `{layer, kind, payer, end, remaining_days}` to the list's struct builder.
 fn push_entry(
     b: &mut StructBuilder,
@@ -879,8 +929,8 @@ fn expiring_request(
     }
     let more = events.get(row);
     if let Some(text) = more {
-        let given: Vec<&RawValue> = serde_json::from_str(text)
-            .map_err(|e| ("events", format!("not a JSON array: {e}")))?;
+        let given: Vec<&RawValue> =
+            serde_json::from_str(text).map_err(|e| ("events", format!("not a JSON array: {e}")))?;
         list.extend(given.iter().map(|v| v.get().to_string()));
     }
     if more.is_some() || !list.is_empty() {

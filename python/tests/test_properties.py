@@ -1,5 +1,6 @@
-"""Property tests with Hypothesis (make python-test): batches answer as `call`, an expiry never
-ends before its start, and `resolve` orders candidates as PROTOCOL.md says. Derandomized, so
+"""Property tests with Hypothesis (make python-test): batches (generic and typed) answer as
+`call`, an expiry never ends before its start nor an expiring layer before the report's
+instant, and `resolve` orders candidates as PROTOCOL.md says. Derandomized, so
 a run is the same run every time."""
 
 from __future__ import annotations
@@ -89,3 +90,43 @@ def test_resolve_orders_candidates_as_the_protocol_says(specs: List[Dict[str, An
     want = [f"P{i:02}" for i in sorted(applicable, key=order)]
     assert [c["policy"] for c in r["candidates"]] == want
     assert r["policy"] == (want[0] if want else None)
+
+
+VALID_LAYERS = [
+    [{"id": "legal", "kind": "statutory", "jurisdiction": j}] for j in ["PT", "ES", "DE", "FR", "SE", "NL"]
+] + [
+    [{"id": "mfr", "kind": "manufacturer", "terms": {"id": "M", "duration": {"value": v, "unit": u}}},
+     {"id": "ext", "kind": "extended", "starts_on": {"after": "mfr"},
+      "terms": {"id": "X", "duration": {"value": 1, "unit": "years"}}}]
+    for v in (6, 18, 30) for u in ("weeks", "months")
+]
+installed = st.tuples(instants, st.sampled_from(range(len(VALID_LAYERS))), st.booleans())
+
+
+@SETTINGS
+@given(st.lists(installed, min_size=1, max_size=30), instants, st.integers(min_value=1, max_value=400),
+       st.sampled_from(ZONES))
+def test_a_typed_expiring_batch_answers_as_call_and_never_before_as_of(
+        items: List[Tuple[dt.datetime, int, bool]], as_of: dt.datetime, days: int, zone: str) -> None:
+    layers = [json.dumps(VALID_LAYERS[k]) for _, k, _ in items]
+    table = pa.table({"id": [f"I{i}" for i in range(len(items))],
+                      "second_hand": [s for _, _, s in items],
+                      "sold_at": pa.array([t for t, _, _ in items], pa.timestamp("us", tz="UTC")),
+                      "warranties": layers})
+    within = {"value": days, "unit": "days"}
+    out = warranty.expiring_arrow(table, as_of=as_of, within=within, zone=zone).to_pydict()
+    for i, (sold, k, second) in enumerate(items):
+        req = {"op": "expiring", "as_of": as_of.isoformat(), "within": within, "zone": zone,
+               "items": [{"id": f"I{i}", "second_hand": second, "events": [{"event": "sold", "at": sold.isoformat()}],
+                          "warranties": VALID_LAYERS[k]}]}
+        want = json.loads(warranty.call(req))
+        assert out["ok"][i] is want["ok"]
+        if not want["ok"]:
+            assert (out["error_code"][i], out["error_path"][i]) == (want["error"]["code"], want["error"]["path"])
+            continue
+        assert out["count"][i] == want["result"]["count"]
+        for e, w in zip(out["expiring"][i], want["result"]["expiring"]):
+            assert (e["layer"], e["remaining_days"]) == (w["layer"], w["remaining_days"])
+            assert e["end"] == dt.datetime.fromisoformat(w["end"])
+            # Within the window, never before the report's instant (to the second).
+            assert e["end"] >= as_of.replace(microsecond=0) and e["remaining_days"] >= 0

@@ -27,3 +27,6 @@ ops: tuple[str, ...] = warranty.OPERATIONS
 answers: Any = warranty.call_arrow("expiry", {"start": ["2026-01-01T00:00:00Z"]}, fields=["end"],
                                    duration={"value": 1, "unit": "years"})
 resolved: Any = engine.call_arrow("resolve", answers, catalog="shop", json_columns=["item"])
+sold: Any = engine.resolve_arrow({"product": ["P1"]}, catalog="shop", zone="Europe/Lisbon")
+due: Any = warranty.expiring_arrow({"id": ["IT-1"]}, as_of="2027-06-01T09:00:00Z",
+                                   within={"value": 30, "unit": "days"}, kinds=["manufacturer"])

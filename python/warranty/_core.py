@@ -110,6 +110,12 @@ def fields(request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Dic
 Caller = Callable[[str], str]
 
 
+# Rows per native call: the answers' buffers of a batch this size stay in the allocator's
+# heap between calls (a batch of millions of rows would map fresh pages every call, which
+# threads of one process wait on each other for).
+BATCH_ROWS = 65_536
+
+
 def arrow_table(
     native_call: Callable[..., Any],
     op: str,
@@ -127,7 +133,7 @@ def arrow_table(
     if "op" in fixed:
         raise TypeError("the operation is the first argument: leave `op` out")
     table = data if isinstance(data, pa.Table) else pa.table(data)
-    batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
+    batches = table.to_batches(max_chunksize=BATCH_ROWS) or [pa.RecordBatch.from_pylist([], schema=table.schema)]
     fixed_text = json.dumps(dict(fixed), ensure_ascii=False, separators=(",", ":"), default=_plain)
     out = []
     for batch in batches:
@@ -145,7 +151,7 @@ def typed_table(native_call: Callable[..., Any], data: Any, fixed: Mapping[str, 
     import pyarrow as pa
 
     table = data if isinstance(data, pa.Table) else pa.table(data)
-    batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
+    batches = table.to_batches(max_chunksize=BATCH_ROWS) or [pa.RecordBatch.from_pylist([], schema=table.schema)]
     given = {k: v for k, v in fixed.items() if v is not None}
     fixed_text = json.dumps(given, ensure_ascii=False, separators=(",", ":"), default=_plain)
     out = []

@@ -472,7 +472,10 @@ mod tests {
         // `builtin_of` relies on it: a jurisdiction's rows must not be split in the table.
         let rows = builtin();
         for (i, r) in rows.iter().enumerate() {
-            let seen_before = rows.iter().take(i).any(|o| o.jurisdiction == r.jurisdiction);
+            let seen_before = rows
+                .iter()
+                .take(i)
+                .any(|o| o.jurisdiction == r.jurisdiction);
             let previous = i.checked_sub(1).and_then(|k| rows.get(k));
             if seen_before {
                 assert_eq!(

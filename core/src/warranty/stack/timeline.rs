@@ -137,10 +137,17 @@ impl<'a> Stack<'a> {
             .warranties
             .get(i)
             .ok_or_else(|| Error::invalid(path(), "no such layer"))?;
-        let t = match (&layer.kind, &layer.terms) {
-            (LayerKind::Statutory, _) => self
-                .statutory(layer, detail)
-                .map_err(|e| e.within(&path()))?,
+        // Written in place: a timeline is large, and this runs for every layer of every item.
+        let end = match (&layer.kind, &layer.terms) {
+            (LayerKind::Statutory, _) => {
+                let t = done
+                    .get_mut(i)
+                    .ok_or_else(|| Error::invalid(path(), "no such layer"))?
+                    .insert(Timeline::default());
+                self.statutory(layer, detail, t)
+                    .map_err(|e| e.within(&path()))?;
+                t.end
+            }
             (_, Some(terms)) => {
                 let start = match &layer.starts_on {
                     None | Some(StartsOn::Sold) => self.first(EventKind::Sold),
@@ -156,8 +163,13 @@ impl<'a> Stack<'a> {
                         self.timeline_of(j, done, depth.saturating_add(1), detail)?
                     }
                 };
-                self.commercial(layer, terms, start)
-                    .map_err(|e| e.within(&path()))?
+                let t = done
+                    .get_mut(i)
+                    .ok_or_else(|| Error::invalid(path(), "no such layer"))?
+                    .insert(Timeline::default());
+                self.commercial(layer, terms, start, t)
+                    .map_err(|e| e.within(&path()))?;
+                t.end
             }
             (_, None) => {
                 return Err(Error::invalid(
@@ -166,10 +178,6 @@ impl<'a> Stack<'a> {
                 ))
             }
         };
-        let end = t.end;
-        if let Some(slot) = done.get_mut(i) {
-            *slot = Some(t);
-        }
         Ok(end)
     }
 
@@ -178,26 +186,24 @@ impl<'a> Stack<'a> {
         layer: &Layer,
         terms: &Policy,
         start: Option<Instant>,
-    ) -> Result<Timeline> {
+        t: &mut Timeline,
+    ) -> Result<()> {
         let cal = self.cal;
-        let mut t = Timeline {
-            voided_at: self
-                .events
-                .iter()
-                .find(|e| {
-                    e.event == EventKind::Voided && e.layer.as_ref().is_none_or(|l| *l == layer.id)
-                })
-                .map(|e| e.at),
-            transferred_at: if layer.transferable {
-                None
-            } else {
-                self.first(EventKind::Transferred)
-            },
-            ..Timeline::default()
+        t.voided_at = self
+            .events
+            .iter()
+            .find(|e| {
+                e.event == EventKind::Voided && e.layer.as_ref().is_none_or(|l| *l == layer.id)
+            })
+            .map(|e| e.at);
+        t.transferred_at = if layer.transferable {
+            None
+        } else {
+            self.first(EventKind::Transferred)
         };
         let Some(start) = start else {
             t.missing = Some(Code::StartEventMissing);
-            return Ok(t);
+            return Ok(());
         };
         let mut end = time::expiry(start, terms.duration, terms.expiry, cal)
             .map_err(|_| range_err("terms.duration"))?;
@@ -242,20 +248,19 @@ impl<'a> Stack<'a> {
         }
         t.start = Some(cal.localize(start));
         t.end = Some(end);
-        Ok(t)
+        Ok(())
     }
 
-    fn statutory(&self, layer: &Layer, detail: Detail) -> Result<Timeline> {
+    fn statutory(&self, layer: &Layer, detail: Detail, t: &mut Timeline) -> Result<()> {
         let full = detail == Detail::Full;
         let cal = self.cal;
         let juris = layer.jurisdiction.as_deref().unwrap_or_default();
-        let mut t = Timeline::default();
         let Some(start) = self
             .first(EventKind::Delivered)
             .or_else(|| self.first(EventKind::Sold))
         else {
             t.missing = Some(Code::StartEventMissing);
-            return Ok(t);
+            return Ok(());
         };
         let sold = cal.date(self.first(EventKind::Sold).unwrap_or(start));
         let p = self.presets.of(juris);
@@ -268,7 +273,7 @@ impl<'a> Stack<'a> {
         let Some(period) = period else {
             t.missing = Some(Code::NoStatutoryRule);
             t.start = Some(cal.localize(start));
-            return Ok(t);
+            return Ok(());
         };
         if full {
             t.references.push(period.reference.clone());
@@ -435,7 +440,7 @@ impl<'a> Stack<'a> {
             .filter(|g| end.is_some_and(|e| *g > e))
             .map(|x| cal.localize(x));
         t.burden_end = burden_end.map(|x| cal.localize(x));
-        Ok(t)
+        Ok(())
     }
 }
 
