@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def one_and_two(work: Callable[[], object]) -> Tuple[float, float]:
-    """The best of three: `work` twice on one thread, and once on each of two threads."""
+    """The best of five: `work` twice on one thread, and once on each of two threads."""
     work()  # warm up
     best_one, best_two = float("inf"), float("inf")
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         work()
         work()

@@ -45,24 +45,30 @@ def maybe(rng: random.Random, values: List[str], p: float = 0.8) -> Optional[str
     return rng.choice(values) if rng.random() < p else None
 
 
+def random_sales(rng: random.Random, n: int, prefix: str = "", far: Optional[int] = None) -> Dict[str, List[Any]]:
+    """`n` sold items as columns (the item's keys named `prefix` + key), with bad rows among
+    them: no sale date, a zone that does not exist, and (given `far`) that raw timestamp."""
+    keys = [prefix + k for k in ["product", "product_type", "brand", "family"]]
+    cols: Dict[str, List[Any]] = {k: [] for k in [*keys, "business_unit", "sold_at", "zone"]}
+    for _ in range(n):
+        cols[keys[0]].append(f"P{rng.randrange(500)}" if rng.random() < 0.7 else None)
+        for k, values in zip(keys[1:], [TYPES, BRANDS, FAMILIES]):
+            cols[k].append(maybe(rng, values))
+        cols["business_unit"].append(maybe(rng, ["BU0", "BU1", "BU2"], 0.3))
+        r = rng.random()
+        cols["sold_at"].append(None if r < 0.01 else far if far is not None and r < 0.015 else
+                               dt.datetime(2014, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=rng.randrange(16 * 365 * 86400),
+                                                                                   microseconds=rng.randrange(1_000_000)))
+        cols["zone"].append(rng.choice(["Europe/Lisbon", "America/New_York", "UTC", None, None, "Mars/Olympus"]))
+    return cols
+
+
 def test_resolve_over_100000_random_sold_items_equals_call_row_by_row() -> None:
     rng = random.Random(24)
     engine = warranty.Engine()
     engine.load_catalog(name="shop", policies=catalog(rng))
     n = 100_000
-    cols: Dict[str, List[Any]] = {k: [] for k in ["item.product", "item.product_type", "item.brand", "item.family",
-                                                  "business_unit", "sold_at", "zone"]}
-    for _ in range(n):
-        cols["item.product"].append(f"P{rng.randrange(500)}" if rng.random() < 0.7 else None)
-        cols["item.product_type"].append(maybe(rng, TYPES))
-        cols["item.brand"].append(maybe(rng, BRANDS))
-        cols["item.family"].append(maybe(rng, FAMILIES))
-        cols["business_unit"].append(maybe(rng, ["BU0", "BU1", "BU2"], 0.3))
-        # Some rows have no sale date, some a zone that does not exist: their errors stay theirs.
-        cols["sold_at"].append(None if rng.random() < 0.01 else
-                               dt.datetime(2014, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=rng.randrange(16 * 365 * 86400),
-                                                                                   microseconds=rng.randrange(1_000_000)))
-        cols["zone"].append(rng.choice(["Europe/Lisbon", "America/New_York", "UTC", None, None, "Mars/Olympus"]))
+    cols = random_sales(rng, n, "item.")
     table = pa.table({k: pa.array(v, pa.timestamp("us", tz="UTC") if k == "sold_at" else pa.string())
                       for k, v in cols.items()})
     # Several batches: the answer keeps the rows' order across them.
