@@ -154,8 +154,7 @@ fn bench_retail(c: &mut Criterion) {
                 .catalog
                 .resolve(item, *t, None, cal)
                 .unwrap()
-                .candidates()
-                .len();
+                .candidate_count();
         }
         eprintln!(
             "retail {n}: {covered} of {QUERIES} queries covered, {:.1} candidates listed per query",
@@ -182,7 +181,18 @@ fn bench_retail(c: &mut Criterion) {
                 s.catalog
                     .resolve_with(black_box(item), *t, None, cal, Candidates::None)
                     .unwrap()
-                    .end
+                    .policy_index()
+            })
+        });
+        g.bench_function("typed_winner_and_end", |b| {
+            b.iter(|| {
+                k = (k + 1) % QUERIES;
+                let (item, t, _) = &s.items[k];
+                s.catalog
+                    .resolve_with(black_box(item), *t, None, cal, Candidates::None)
+                    .unwrap()
+                    .end()
+                    .unwrap()
             })
         });
         g.bench_function("typed_all_candidates", |b| {
@@ -192,8 +202,7 @@ fn bench_retail(c: &mut Criterion) {
                 s.catalog
                     .resolve(black_box(item), *t, None, cal)
                     .unwrap()
-                    .candidates()
-                    .len()
+                    .candidate_count()
             })
         });
         let mut engine = Engine::new();

@@ -14,14 +14,15 @@
 //! of serde_json and paths come from positions as before (`crate::jsonpath`). The wrapper
 //! recurses through every nested value, map, sequence and enum.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
 };
-use serde::Deserialize as _;
 
 /// Deserializes `T` from `d` with the strict rules of this module.
 pub fn deserialize<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
@@ -263,7 +264,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         self.inner.visit_map(Map {
             inner: map,
             // A struct's derived visitor refuses its own repeated fields.
-            seen: (self.mode != Mode::Struct).then(BTreeSet::new),
+            seen: (self.mode != Mode::Struct).then(Seen::default),
         })
     }
 
@@ -300,32 +301,102 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
     }
 }
 
-struct Map<A> {
+struct Map<'de, A> {
     inner: A,
     /// The keys read so far, when this map must refuse a repeated one.
-    seen: Option<BTreeSet<String>>,
+    seen: Option<Seen<'de>>,
 }
 
-/// Reads a map key as text, refuses one already seen, then hands it to the real seed.
-struct KeySeed<'a, S> {
-    seed: S,
-    seen: &'a mut BTreeSet<String>,
+/// The keys of one map read so far: borrowed from the input when they have no escapes (no
+/// allocation for a warranty request's small objects), a list while short, a set after.
+#[derive(Default)]
+enum Seen<'de> {
+    #[default]
+    None,
+    Few(Vec<Cow<'de, str>>),
+    Many(BTreeSet<Cow<'de, str>>),
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
-    type Value = S::Value;
+/// Keys kept in a list up to this many; a longer map (a hostile one with a million keys)
+/// moves them into a set, so the check stays logarithmic.
+const FEW_KEYS: usize = 16;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        let key = String::deserialize(d)?;
-        if self.seen.contains(&key) {
-            return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+impl<'de> Seen<'de> {
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            Seen::None => false,
+            Seen::Few(v) => v.iter().any(|k| k == key),
+            Seen::Many(s) => s.contains(key),
         }
-        self.seen.insert(key.clone());
-        self.seed.deserialize(key.into_deserializer())
+    }
+
+    fn insert(&mut self, key: Cow<'de, str>) {
+        match self {
+            Seen::None => *self = Seen::Few(vec![key]),
+            Seen::Few(v) if v.len() < FEW_KEYS => v.push(key),
+            Seen::Few(v) => {
+                let mut set: BTreeSet<Cow<'de, str>> = v.drain(..).collect();
+                set.insert(key);
+                *self = Seen::Many(set);
+            }
+            Seen::Many(s) => {
+                s.insert(key);
+            }
+        }
     }
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
+/// A map key's text, borrowed from the input when it can be.
+struct KeyText<'de>(PhantomData<&'de ()>);
+
+impl<'de> Visitor<'de> for KeyText<'de> {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Reads a map key as text, refuses one already seen, then hands it to the real seed.
+struct KeySeed<'a, 'de, S> {
+    seed: S,
+    seen: &'a mut Seen<'de>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, 'de, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        let key = d.deserialize_str(KeyText(PhantomData))?;
+        if self.seen.contains(&key) {
+            return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+        }
+        let value = match &key {
+            Cow::Borrowed(k) => self
+                .seed
+                .deserialize(de::value::BorrowedStrDeserializer::<D::Error>::new(k)),
+            Cow::Owned(k) => self
+                .seed
+                .deserialize(IntoDeserializer::<D::Error>::into_deserializer(k.as_str())),
+        }?;
+        self.seen.insert(key);
+        Ok(value)
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -566,6 +637,48 @@ mod tests {
         assert!(e.starts_with("duplicate field `unit`"), "{e}");
         // Equal keys in different objects are fine.
         read(r#"{"duration":{"value":1,"unit":"d"},"payload":[{"k":1},{"k":2}]}"#).unwrap();
+    }
+
+    #[test]
+    fn repeated_keys_are_found_in_long_maps_and_escaped_keys() {
+        // Past the short list of keys (a set then), at either end of the map.
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        let doc = |extra: &str| {
+            format!(
+                r#"{{"duration":{{"value":1,"unit":"d"}},"payload":{{{},{extra}}}}}"#,
+                keys.join(",")
+            )
+        };
+        for (extra, dup) in [
+            (r#""k0":0"#, "k0"),
+            (r#""k39":0"#, "k39"),
+            (r#""k17":0"#, "k17"),
+        ] {
+            let e = read(&doc(extra)).unwrap_err();
+            assert!(e.starts_with(&format!("duplicate key `{dup}`")), "{e}");
+        }
+        let r = read(&doc(r#""k40":40"#)).unwrap();
+        assert_eq!(r.payload.unwrap().as_object().unwrap().len(), 41);
+        // A key with an escape is owned, not borrowed: still compared by its text.
+        let e = read(r#"{"duration":{"value":1,"unit":"d"},"headers":{"\u0061":"1","a":"2"}}"#)
+            .unwrap_err();
+        assert!(e.starts_with("duplicate key `a`"), "{e}");
+        // 100,000 keys: the check stays fast (a set), and the map is read whole.
+        let many: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let big = format!(
+            r#"{{"duration":{{"value":1,"unit":"d"}},"payload":{{{}}}}}"#,
+            many.join(",")
+        );
+        assert_eq!(
+            read(&big)
+                .unwrap()
+                .payload
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len(),
+            100_000
+        );
     }
 
     #[cfg(feature = "sync")]

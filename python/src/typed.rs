@@ -435,9 +435,10 @@ pub fn resolve_batch(
                 let r = catalog
                     .resolve_with(&item, sold_at, bu, cal, Candidates::None)
                     .ok()?;
+                let end = r.end().ok()?;
                 let won = r
                     .policy_index()
-                    .and_then(|i| Some((i, r.matched_by()?, r.end?)));
+                    .and_then(|i| Some((i, r.matched_by()?, end?)));
                 Some(match won {
                     Some((policy, kind, end)) => Resolved::Covered {
                         policy,

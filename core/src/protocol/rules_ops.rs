@@ -364,7 +364,7 @@ impl Engine {
             (Some(ps), None) => {
                 let c = Catalog::new(ps)?;
                 c.resolve_with(&r.item, r.sold_at, bu, cal, r.candidates)?
-                    .explain(&r.item)
+                    .explain(&r.item)?
             }
             (None, Some(name)) => {
                 let c = self
@@ -372,7 +372,7 @@ impl Engine {
                     .get(&name)
                     .ok_or_else(|| no_catalog("catalog", &name))?;
                 c.resolve_with(&r.item, r.sold_at, bu, cal, r.candidates)?
-                    .explain(&r.item)
+                    .explain(&r.item)?
             }
         };
         Ok(ResolveResult(res))

@@ -112,10 +112,10 @@ pub fn activate_sale(
         .then_some(sale.store.as_str());
     let mut plan = Vec::new();
     for (i, line) in sale.lines.iter().enumerate() {
-        let resolved = catalog
+        let record = catalog
             .resolve(&line.item, sale.sold_at, unit, cal)
+            .and_then(|r| r.explain(&line.item))
             .map_err(|e| e.within(&format!("sale.lines[{i}]")))?;
-        let record = resolved.explain(&line.item);
         let mut messages = Vec::new();
         if cfg.product_code && record.outcome == Outcome::Covered {
             let code = line

@@ -642,11 +642,8 @@ pub fn check_resolve_matches_scan(
             return Ok(());
         };
         let w = r.policy().map(|p| (p.id.clone(), r.matched_by()));
-        let listed: Vec<(String, CoverKind)> = r
-            .candidates()
-            .into_iter()
-            .map(|(p, k)| (p.id.clone(), k))
-            .collect();
+        let listed: Vec<(String, CoverKind)> =
+            r.candidates().map(|(p, k)| (p.id.clone(), k)).collect();
         let prefix: Vec<(String, CoverKind)> = want.iter().take(n).cloned().collect();
         if w != first || listed != prefix {
             return err(

@@ -104,24 +104,34 @@ impl Hasher for FxHasher {
 
 /// One policy in a posting list, with what the filters read, so that walking a list stays in
 /// the list's memory: the window, whether business units restrict it, and the policy's covers
-/// of kinds more specific than the list's, as `(kind, key hash)` (to skip a policy already
+/// of kinds more specific than the list's, as kinds and key hashes (to skip a policy already
 /// listed by a more specific kind).
+/// 48 bytes: the instants split into seconds and nanoseconds (a [`Key`] each), the covers'
+/// kinds and hashes in two arrays; a list of a few hundred entries is walked through few
+/// cache lines.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    /// `effective_from` as a [`Key`]; `Key::MIN` when there is none.
-    from: Key,
-    /// `effective_until` as a [`Key`]; `Key::MAX` when there is none.
-    until: Key,
+    /// `effective_from`'s seconds (with `from_ns`, the `from` key); `Key::MIN` when none.
+    from_s: i64,
+    /// `effective_until`'s seconds (with `until_ns`, the `until` key); `Key::MAX` when none.
+    until_s: i64,
+    from_ns: u32,
+    until_ns: u32,
     policy: u32,
-    /// The policy names business units (the filter must read them).
-    units: bool,
-    /// How many of `covers` are used (most entries: none); `u8::MAX` when the policy has
+    /// The key hashes of the policy's covers of more specific kinds (`kinds[i]`).
+    hashes: [u32; MAX_INLINE_COVERS],
+    kinds: [u8; MAX_INLINE_COVERS],
+    /// How many of `hashes` are used (most entries: none); `u8::MAX` when the policy has
     /// more such covers than fit (the check reads the policy).
     n_covers: u8,
-    covers: [(u8, u32); MAX_INLINE_COVERS],
+    /// The policy names business units (the filter must read them).
+    units: bool,
 }
 
 const MAX_INLINE_COVERS: usize = 3;
+
+// The layout the list walk is tuned for.
+const _: () = assert!(std::mem::size_of::<Entry>() == 48);
 
 /// 32 bits of a key's hash: a match is confirmed on the policy itself.
 fn key_hash(v: &str) -> u32 {
@@ -148,35 +158,47 @@ impl Key {
 impl Entry {
     /// The entry of policy `i` in a list of `kind`.
     fn new(p: &Policy, i: u32, kind: CoverKind) -> Self {
-        let mut covers = [(0u8, 0u32); MAX_INLINE_COVERS];
+        let mut hashes = [0u32; MAX_INLINE_COVERS];
+        let mut kinds = [0u8; MAX_INLINE_COVERS];
         let before = || p.covers.iter().filter(|c| c.kind < kind);
         let n_covers = if before().count() > MAX_INLINE_COVERS {
             u8::MAX
         } else {
             let mut n = 0u8;
-            for (slot, c) in covers.iter_mut().zip(before()) {
-                *slot = (
-                    u8::try_from(c.kind.index()).unwrap_or(0),
-                    key_hash(&c.value),
-                );
+            for ((h, k), c) in hashes.iter_mut().zip(kinds.iter_mut()).zip(before()) {
+                *h = key_hash(&c.value);
+                *k = u8::try_from(c.kind.index()).unwrap_or(0);
                 n = n.saturating_add(1);
             }
             n
         };
+        let from = p.effective_from.map_or(Key::MIN, Key::of);
+        let until = p.effective_until.map_or(Key::MAX, Key::of);
         Entry {
-            from: p.effective_from.map_or(Key::MIN, Key::of),
-            until: p.effective_until.map_or(Key::MAX, Key::of),
+            from_s: from.0,
+            until_s: until.0,
+            from_ns: from.1,
+            until_ns: until.1,
             policy: i,
-            units: !p.business_units.is_empty(),
+            hashes,
+            kinds,
             n_covers,
-            covers,
+            units: !p.business_units.is_empty(),
         }
+    }
+
+    fn from(&self) -> Key {
+        Key(self.from_s, self.from_ns)
+    }
+
+    fn until(&self) -> Key {
+        Key(self.until_s, self.until_ns)
     }
 
     /// Whether the policy may apply at `t` (its `effective_from` is already known not to be
     /// after `t`, and only effective policies are listed).
     fn open(&self, t: Key, bu: Option<&str>, p: &Policy) -> bool {
-        t <= self.until
+        t <= self.until()
             && (!self.units || bu.is_some_and(|b| p.business_units.iter().any(|x| x == b)))
     }
 }
@@ -267,8 +289,8 @@ pub struct Resolved<'a> {
     winner: Option<(usize, CoverKind)>,
     /// Coverage start (= `sold_at`, in the operation's calendar).
     pub start: Instant,
-    /// The winner's expiry from `sold_at`; `None` when no policy applies.
-    pub end: Option<Instant>,
+    sold_at: Instant,
+    cal: Calendar,
 }
 
 impl<'a> Resolved<'a> {
@@ -287,15 +309,18 @@ impl<'a> Resolved<'a> {
         self.winner.map(|(_, k)| k)
     }
 
-    /// The candidates asked for ([`Candidates`]), best first.
-    pub fn candidates(&self) -> Vec<(&'a Policy, CoverKind)> {
-        let mut out = Vec::with_capacity(self.listed.len());
-        out.extend(
-            self.listed
-                .iter()
-                .filter_map(|&(i, k)| self.catalog.policies.get(i).map(|p| (p, k))),
-        );
-        out
+    /// The candidates asked for ([`Candidates`]), best first, read from the answer's list
+    /// (nothing copied).
+    pub fn candidates(&self) -> impl Iterator<Item = (&'a Policy, CoverKind)> + '_ {
+        let policies: &'a [Policy] = &self.catalog.policies;
+        self.listed
+            .iter()
+            .filter_map(move |&(i, k)| policies.get(i).map(|p| (p, k)))
+    }
+
+    /// How many candidates the answer lists.
+    pub fn candidate_count(&self) -> usize {
+        self.listed.len()
     }
 
     /// `covered` when a policy applies, else `not_covered`.
@@ -307,11 +332,35 @@ impl<'a> Resolved<'a> {
         }
     }
 
-    /// The owned, explained decision (as the `resolve` operation returns it).
-    pub fn explain(&self, item: &Item) -> Resolution {
+    /// The winner's coverage end from `sold_at`, in the operation's calendar; `None` when no
+    /// policy applies. Computed when asked, so a caller that needs only the winner does not
+    /// pay for the calendar arithmetic. Fails (at `policies[i].duration`) when the end falls
+    /// outside the supported years.
+    pub fn end(&self) -> Result<Option<Instant>> {
+        let Some((i, _)) = self.winner else {
+            return Ok(None);
+        };
+        let p = self
+            .catalog
+            .policies
+            .get(i)
+            .ok_or_else(|| Error::invalid("policies", "index out of date"))?;
+        time::expiry(self.sold_at, p.duration, p.expiry, self.cal)
+            .map(Some)
+            .map_err(|_| {
+                Error::invalid(
+                    format!("policies[{i}].duration"),
+                    "the coverage end falls outside the supported years 1..=9999",
+                )
+            })
+    }
+
+    /// The owned, explained decision (as the `resolve` operation returns it); fails as
+    /// [`Resolved::end`] does.
+    pub fn explain(&self, item: &Item) -> Result<Resolution> {
+        let end = self.end()?;
         let list: Vec<Candidate> = self
             .candidates()
-            .into_iter()
             .map(|(p, k)| Candidate {
                 policy: p.id.clone(),
                 matched_by: k,
@@ -319,7 +368,7 @@ impl<'a> Resolved<'a> {
             .collect();
         // The count of applicable policies is known only when every candidate was listed.
         let counted = (self.asked == Candidates::All).then_some(list.len());
-        match (self.policy(), self.matched_by(), self.end) {
+        Ok(match (self.policy(), self.matched_by(), end) {
             (Some(p), Some(kind), Some(end)) => Resolution {
                 outcome: Outcome::Covered,
                 codes: Vec::new(),
@@ -340,7 +389,7 @@ impl<'a> Resolved<'a> {
                 candidates: Vec::new(),
                 message: "Not covered: no effective policy covers this item's product, type, brand or family at the sale date.".to_string(),
             },
-        }
+        })
     }
 }
 
@@ -386,7 +435,7 @@ impl Catalog {
             for list in map.values_mut() {
                 // `effective_from` is in the entry: only ties read the policies.
                 list.sort_by(|a, b| {
-                    b.from.cmp(&a.from).then_with(|| {
+                    b.from().cmp(&a.from()).then_with(|| {
                         match (
                             policies.get(a.policy as usize),
                             policies.get(b.policy as usize),
@@ -436,15 +485,14 @@ impl Catalog {
 
     /// The entries of `kind`'s list for `item` that may apply at `t`: those whose
     /// `effective_from` is not after `t` (a binary search: the list is sorted latest first).
-    fn entries(&self, item: &Item, kind: CoverKind, t: Instant) -> &[Entry] {
+    fn entries(&self, item: &Item, kind: CoverKind, t: Key) -> &[Entry] {
         let Some(list) = item
             .get(kind)
             .and_then(|v| self.index.get(kind.index()).and_then(|m| m.get(v)))
         else {
             return &[];
         };
-        let t = Key::of(t);
-        let skip = list.partition_point(|e| e.from > t);
+        let skip = list.partition_point(|e| e.from() > t);
         list.get(skip..).unwrap_or(&[])
     }
 
@@ -457,7 +505,7 @@ impl Catalog {
     ) -> Option<(usize, CoverKind)> {
         let t = Key::of(sold_at);
         CoverKind::ALL.iter().find_map(|&kind| {
-            self.entries(item, kind, sold_at).iter().find_map(|e| {
+            self.entries(item, kind, t).iter().find_map(|e| {
                 let i = e.policy as usize;
                 let p = self.policies.get(i)?;
                 e.open(t, business_unit, p).then_some((i, kind))
@@ -481,10 +529,11 @@ impl Catalog {
             return false;
         }
         let maybe = e
-            .covers
+            .kinds
             .iter()
+            .zip(&e.hashes)
             .take(n)
-            .any(|&(k, h)| hashes.get(usize::from(k)).copied().flatten() == Some(h));
+            .any(|(&k, &h)| hashes.get(usize::from(k)).copied().flatten() == Some(h));
         maybe && self.policies.get(e.policy as usize).is_some_and(exact)
     }
 
@@ -505,7 +554,7 @@ impl Catalog {
         }
         let mut lists: [(CoverKind, &[Entry]); 4] = [(CoverKind::Product, &[]); 4];
         for (slot, &kind) in lists.iter_mut().zip(CoverKind::ALL) {
-            *slot = (kind, self.entries(item, kind, sold_at));
+            *slot = (kind, self.entries(item, kind, t));
         }
         // At most every entry: one allocation for the whole answer.
         let most = lists
@@ -532,8 +581,8 @@ impl Catalog {
     }
 
     /// Resolves the policy that covers `item` sold at `sold_at` by `business_unit`, listing
-    /// every candidate. The end is computed in `cal`; call [`Resolved::explain`] for the full
-    /// explained decision.
+    /// every candidate. The end is computed in `cal` when asked ([`Resolved::end`]); call
+    /// [`Resolved::explain`] for the full explained decision.
     pub fn resolve(
         &self,
         item: &Item,
@@ -545,7 +594,8 @@ impl Catalog {
     }
 
     /// [`Catalog::resolve`], listing only the candidates asked for: with `Candidates::None`
-    /// it finds the winner without allocating.
+    /// it finds the winner without allocating (and without the calendar arithmetic of its
+    /// end, until [`Resolved::end`] is called).
     pub fn resolve_with(
         &self,
         item: &Item,
@@ -554,26 +604,14 @@ impl Catalog {
         cal: Calendar,
         asked: Candidates,
     ) -> Result<Resolved<'_>> {
-        let winner = self.winner(item, sold_at, business_unit);
         let mut listed = Vec::new();
-        if winner.is_some() && asked != Candidates::None {
-            self.list(item, sold_at, business_unit, asked.limit(), &mut listed);
-        }
-        let end = match winner {
-            None => None,
-            Some((i, _)) => {
-                let p = self
-                    .policies
-                    .get(i)
-                    .ok_or_else(|| Error::invalid("policies", "index out of date"))?;
-                Some(
-                    time::expiry(sold_at, p.duration, p.expiry, cal).map_err(|_| {
-                        Error::invalid(
-                            format!("policies[{i}].duration"),
-                            "the coverage end falls outside the supported years 1..=9999",
-                        )
-                    })?,
-                )
+        let winner = match asked.limit() {
+            0 => self.winner(item, sold_at, business_unit),
+            // The list is in the protocol's order: its first entry is the winner (one walk of
+            // the lists for both).
+            limit => {
+                self.list(item, sold_at, business_unit, limit, &mut listed);
+                listed.first().copied()
             }
         };
         Ok(Resolved {
@@ -582,7 +620,8 @@ impl Catalog {
             asked,
             winner,
             start: cal.localize(sold_at),
-            end,
+            sold_at,
+            cal,
         })
     }
 }

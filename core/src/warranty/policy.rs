@@ -107,14 +107,7 @@ impl<'de> Deserialize<'de> for Cover {
             ) -> std::result::Result<Cover, A::Error> {
                 let mut found: Option<Cover> = None;
                 let mut count = 0;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    let kind = match key.as_ref() {
-                        "product" => CoverKind::Product,
-                        "product_type" => CoverKind::ProductType,
-                        "brand" => CoverKind::Brand,
-                        "family" => CoverKind::Family,
-                        other => return Err(serde::de::Error::unknown_field(other, KINDS)),
-                    };
+                while let Some(kind) = map.next_key_seed(KindKey)? {
                     if let Some(value) = map.next_value::<Option<String>>()? {
                         count = usize::saturating_add(count, 1);
                         found = Some(Cover { kind, value });
@@ -125,6 +118,35 @@ impl<'de> Deserialize<'de> for Cover {
                     _ => Err(serde::de::Error::custom(
                         "a covers entry names exactly one of product, product_type, brand, family",
                     )),
+                }
+            }
+        }
+        /// A `covers` key read as its kind, without copying the key's text.
+        struct KindKey;
+        impl<'de> serde::de::DeserializeSeed<'de> for KindKey {
+            type Value = CoverKind;
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> std::result::Result<CoverKind, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl serde::de::Visitor<'_> for KindKey {
+            type Value = CoverKind;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("one of product, product_type, brand, family")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                key: &str,
+            ) -> std::result::Result<CoverKind, E> {
+                match key {
+                    "product" => Ok(CoverKind::Product),
+                    "product_type" => Ok(CoverKind::ProductType),
+                    "brand" => Ok(CoverKind::Brand),
+                    "family" => Ok(CoverKind::Family),
+                    other => Err(serde::de::Error::unknown_field(other, KINDS)),
                 }
             }
         }
