@@ -70,6 +70,17 @@ impl<'a> Strs<'a> {
         })
     }
 
+    /// How many values: a dictionary's size, or the column's rows.
+    fn len(&self) -> usize {
+        match self {
+            Strs::Utf8(a) => a.len(),
+            Strs::Large(a) => a.len(),
+            Strs::View(a) => a.len(),
+            Strs::Dict(_, values) => values.len(),
+            Strs::Null => 0,
+        }
+    }
+
     fn get(&self, row: usize) -> Option<&'a str> {
         match self {
             Strs::Utf8(a) => a.is_valid(row).then(|| a.value(row)),
@@ -83,8 +94,12 @@ impl<'a> Strs<'a> {
     /// A dictionary column's key at `row` (`None` for a null, or a plain column).
     fn key(&self, row: usize) -> Option<usize> {
         match self {
-            Strs::Dict(keys, _) if keys.is_valid(row) => {
-                usize::try_from(*keys.values().get(row)?).ok()
+            // A key outside the dictionary (a producer's bug) reads as a null, never an index
+            // out of bounds.
+            Strs::Dict(keys, values) if keys.is_valid(row) => {
+                usize::try_from(*keys.values().get(row)?)
+                    .ok()
+                    .filter(|&k| k < values.len())
             }
             _ => None,
         }
@@ -739,7 +754,11 @@ pub fn expiring_batch(batch: &RecordBatch, fixed: &str) -> Result<RecordBatch, C
     // layers); `id`, `second_hand` and `events` are set for each row. A dictionary-encoded
     // column finds its item by key, a plain one by text.
     let mut by_text: HashMap<&str, Option<StackItem>, FxBuildHasher> = HashMap::default();
-    let mut by_key: Vec<Option<Option<StackItem>>> = Vec::new();
+    // One slot per dictionary value (keys are checked to be inside the dictionary).
+    let mut by_key: Vec<Option<Option<StackItem>>> = match &layers_col {
+        Strs::Dict(_, values) => (0..values.len()).map(|_| None).collect(),
+        _ => Vec::new(),
+    };
     let mut no_layers = Some(item_with(Vec::new()));
     let parse = |text: &str| -> Option<StackItem> {
         warranty_core::strict::from_str::<Vec<Layer>>(text)
@@ -752,15 +771,10 @@ pub fn expiring_batch(batch: &RecordBatch, fixed: &str) -> Result<RecordBatch, C
             let id = id_col.get(row)?;
             let item = match (layers_col.get(row), layers_col.key(row)) {
                 (None, _) => no_layers.as_mut(),
-                (Some(text), Some(k)) => {
-                    if by_key.len() <= k {
-                        by_key.resize_with(k.saturating_add(1), || None);
-                    }
-                    by_key
-                        .get_mut(k)?
-                        .get_or_insert_with(|| parse(text))
-                        .as_mut()
-                }
+                (Some(text), Some(k)) => by_key
+                    .get_mut(k)?
+                    .get_or_insert_with(|| parse(text))
+                    .as_mut(),
                 (Some(text), None) => by_text.entry(text).or_insert_with(|| parse(text)).as_mut(),
             }?;
             item.id.clear();

@@ -227,3 +227,14 @@ def test_a_wrong_query_is_every_row_s_error_and_a_wrong_table_a_value_error() ->
         engine.resolve_arrow(pa.table({"product": [1]}), catalog="x")
     empty = engine.resolve_arrow(sales.slice(0, 0), catalog="nowhere")
     assert empty.num_rows == 0 and empty.num_columns == 8
+
+
+def test_a_dictionary_key_outside_its_dictionary_never_crashes_the_batch() -> None:
+    # Arrow forbids it; a producer may still hand one over (pyarrow with safe=False).
+    layers = pa.DictionaryArray.from_arrays(pa.array([0, 7], pa.int32()), pa.array([json.dumps(LAYERS[0])]),
+                                            safe=False)
+    table = pa.table({"id": ["a", "b"], "sold_at": micros([dt.datetime(2026, 1, 1, tzinfo=UTC)] * 2),
+                      "warranties": layers})
+    out = warranty.expiring_arrow(table, as_of=AS_OF, within={"value": 3, "unit": "years"}).to_pydict()
+    # The legal guarantee (to 2029) is within the window; the manufacturer's year ended in 2027.
+    assert out["ok"] == [True, True] and out["count"] == [1, 0]

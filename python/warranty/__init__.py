@@ -151,18 +151,8 @@ class Engine(_Operations):
         return typed_table(self._native.resolve_arrow, data, {
             "catalog": catalog, "zone": zone, "business_unit": business_unit})
 
-    def expiring_arrow(
-        self,
-        data: Any,
-        *,
-        as_of: Any,
-        within: Mapping[str, Any],
-        kinds: Optional[Sequence[str]] = None,
-        zone: Optional[str] = None,
-        presets: Optional[Sequence[Mapping[str, Any]]] = None,
-    ) -> Any:
-        """`warranty.expiring_arrow` (it keeps no state: the same answers)."""
-        return expiring_arrow(data, as_of=as_of, within=within, kinds=kinds, zone=zone, presets=presets)
+    # It keeps no state: the module's function, the same answers.
+    expiring_arrow = staticmethod(expiring_arrow)
 
     def _run(self, op: str, request: Optional[Mapping[str, Any]], more: Mapping[str, Any]) -> Any:
         from ._core import fields
