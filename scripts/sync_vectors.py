@@ -119,6 +119,7 @@ def add(vec, ok, err, scenario):
         "outbox_snapshot": {},
         "outbox_report": {},
         "outbox_prune": {"enqueued_before": T0},
+        "outbox_replay": {"id": 1, "now": T0},
         "outbox_drop": {},
     }
     for op, fields in no_outbox.items():
@@ -792,6 +793,21 @@ def scenarios(scenario, ok, err):
         step({"op": "outbox_report", "outbox": "s2"},
              ok({"total": {"enqueued": 2, "delivered": 0, "dead_lettered": 2, "attempts": 4,
                            "success_rate": "0.0000"}})),
+        # An operator replays dead letter 2: pending now, attempts and deadline afresh, same key.
+        step({"op": "outbox_replay", "outbox": "s2", "id": 2, "now": at(t + ra + 5000)},
+             ok({"message": {"id": 2, "state": "pending", "attempts": 0, "reason": None,
+                             "enqueued_ms": t + ra + 5000, "due_ms": t + ra + 5000, "idempotency_key": "K2"},
+                 "persist": {"messages": [{"id": 2, "state": "pending"}], "events": []}})),
+        step({"op": "outbox_replay", "outbox": "s2", "id": 2, "now": at(t + ra + 5000)},
+             err("INVALID_INPUT", "id")),
+        step({"op": "outbox_replay", "outbox": "s2", "id": 9, "now": at(t + ra + 5000)},
+             err("INVALID_INPUT", "id")),
+        step({"op": "outbox_poll_transmit", "outbox": "s2", "now": at(t + ra + 5000)},
+             ok({"transmit": {"id": 2, "attempt": 1, "idempotency_key": "K2"}})),
+        step({"op": "outbox_handle_response", "outbox": "s2", "id": 2, "status": 201, "now": at(t + ra + 5100)},
+             ok({"message": {"state": "delivered"}})),
+        step({"op": "outbox_replay", "outbox": "s2", "id": 2, "now": at(t + ra + 6000)},
+             err("INVALID_INPUT", "id")),
         step({"op": "outbox_drop", "outbox": "s2"}, ok({"messages": 2})),
     ]
     scenario("sync_retry_after_transport_errors_and_dead_letters", steps)

@@ -77,6 +77,7 @@ OPERATIONS: Tuple[str, ...] = (
     "outbox_poll_transmit",
     "outbox_handle_response",
     "outbox_transport_error",
+    "outbox_replay",
     "outbox_poll_timeout",
     "outbox_poll_event",
     "outbox_snapshot",
@@ -123,6 +124,7 @@ STATEFUL: Tuple[str, ...] = (
     "outbox_poll_transmit",
     "outbox_handle_response",
     "outbox_transport_error",
+    "outbox_replay",
     "outbox_poll_timeout",
     "outbox_poll_event",
     "outbox_snapshot",
@@ -237,6 +239,10 @@ class _Operations:
     def outbox_transport_error(self, request: Optional[Mapping[str, Any]] = None, /, **more: Any) -> Any:
         """`outbox_transport_error` (docs/protocol.md) on this engine."""
         return self._run("outbox_transport_error", request, more)
+
+    def outbox_replay(self, request: Optional[Mapping[str, Any]] = None, /, **more: Any) -> Any:
+        """`outbox_replay` (docs/protocol.md) on this engine."""
+        return self._run("outbox_replay", request, more)
 
     def outbox_poll_timeout(self, request: Optional[Mapping[str, Any]] = None, /, **more: Any) -> Any:
         """`outbox_poll_timeout` (docs/protocol.md) on this engine."""

@@ -133,6 +133,9 @@ function makeApi(raw, withSync) {
     outboxPrune(args) {
       return this.request('outbox_prune', args);
     }
+    outboxReplay(args) {
+      return this.request('outbox_replay', args);
+    }
     outboxDrop(args) {
       return this.request('outbox_drop', args);
     }

@@ -275,6 +275,7 @@ export class Engine extends RulesEngine {
   outboxRestore(request: { snapshot: OutboxSnapshot; outbox?: string; resend_in_flight?: boolean; now?: Instant }): { outbox: string; messages: number; header: OutboxHeader; persist: Persist };
   outboxReport(request: OutboxRef): SyncReport;
   outboxPrune(request: OutboxRef & { enqueued_before: Instant }): { pruned: number[]; messages: number };
+  outboxReplay(request: OutboxRef & { id: number; now: Instant }): { message: OutboxMessage; persist: Persist };
   outboxDrop(request: OutboxRef): { outbox: string; messages: number };
   activateSale(request: ActivateSaleRequest): ActivateSaleResult;
   claimChanged(request: ClaimChangedRequest): { enqueued: number[]; persist: Persist };

@@ -106,6 +106,7 @@ operations! {
         "outbox_poll_transmit": outbox::NowReq => engine Engine::poll_transmit,
         "outbox_handle_response": outbox::ResponseReq => writes Engine::handle_response,
         "outbox_transport_error": outbox::TransportReq => writes Engine::transport_error,
+        "outbox_replay": outbox::ReplayReq => writes Engine::replay,
         "outbox_poll_timeout": outbox::NameReq => engine Engine::poll_timeout,
         "outbox_poll_event": outbox::NameReq => engine Engine::poll_event,
         "outbox_snapshot": outbox::NameReq => engine Engine::snapshot,

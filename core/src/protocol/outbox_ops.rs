@@ -90,6 +90,16 @@ pub(super) struct ResponseReq {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct ReplayReq {
+    #[serde(rename = "op")]
+    _op: IgnoredAny,
+    outbox: String,
+    id: u64,
+    now: Instant,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct TransportReq {
     #[serde(rename = "op")]
     _op: IgnoredAny,
@@ -314,6 +324,13 @@ impl Engine {
     pub(super) fn transport_error(&mut self, r: TransportReq, out: &mut Vec<u8>) -> Result<()> {
         let o = self.outbox_mut(&r.outbox)?;
         let persist = o.handle_transport_error(r.id, r.now)?;
+        let message = o.message(r.id);
+        ser(out, &Answered { message, persist })
+    }
+
+    pub(super) fn replay(&mut self, r: ReplayReq, out: &mut Vec<u8>) -> Result<()> {
+        let o = self.outbox_mut(&r.outbox)?;
+        let persist = o.replay(r.id, r.now)?;
         let message = o.message(r.id);
         ser(out, &Answered { message, persist })
     }

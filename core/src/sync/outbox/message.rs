@@ -21,6 +21,19 @@ pub enum MessageState {
     DeadLettered,
 }
 
+impl MessageState {
+    /// The state's name on the wire (`pending`, `in_flight`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageState::Pending => "pending",
+            MessageState::InFlight => "in_flight",
+            MessageState::AcceptedPending => "accepted_pending",
+            MessageState::Delivered => "delivered",
+            MessageState::DeadLettered => "dead_lettered",
+        }
+    }
+}
+
 /// One message of the outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

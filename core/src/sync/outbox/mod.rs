@@ -389,6 +389,37 @@ impl Outbox {
         Ok(self.persist(&[id]))
     }
 
+    /// Sends a dead-lettered message again (an operator's decision, after fixing what the
+    /// partner refused): it becomes pending at `now` with a fresh attempt budget and deadline
+    /// (its `enqueued_ms` becomes `now`), under the same idempotency key and body, so a
+    /// partner that did process it the first time sees a retry, never a new request. Only a
+    /// dead-lettered message can be replayed (`INVALID_INPUT` at `id` otherwise); a refused
+    /// replay changes nothing.
+    pub fn replay(&mut self, id: u64, now: Instant) -> Result<Persist> {
+        let now_ms = millis(now);
+        match self.messages.get_mut(&id) {
+            Some(m) if m.state == MessageState::DeadLettered => {
+                m.state = MessageState::Pending;
+                m.attempts = 0;
+                m.enqueued_ms = now_ms;
+                m.due_ms = Some(now_ms);
+                m.reason = None;
+                self.due.insert((now_ms, id));
+            }
+            Some(m) => {
+                return Err(Error::invalid(
+                    "id",
+                    format!(
+                        "message {id} is {}, not dead-lettered: only a dead letter can be replayed",
+                        m.state.as_str()
+                    ),
+                ))
+            }
+            None => return Err(Error::invalid("id", format!("there is no message {id}"))),
+        }
+        Ok(self.persist(&[id]))
+    }
+
     /// Reports that the request could not be completed (timeout, connection refused, …):
     /// call it instead of [`handle_response`](Self::handle_response) when no answer came.
     pub fn handle_transport_error(&mut self, id: u64, now: Instant) -> Result<Persist> {
