@@ -182,6 +182,9 @@ pub struct KeyCfg {
     /// This key's own rate (requests a second), instead of the server's.
     #[serde(default)]
     pub rate_per_second: Option<f64>,
+    /// This key's own bucket size, instead of the server's.
+    #[serde(default)]
+    pub rate_burst: Option<f64>,
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -241,6 +244,14 @@ impl Config {
         for k in &self.keys {
             if !ids.insert(k.id.as_str()) {
                 return Err(format!("[[keys]] id `{}` appears twice", k.id));
+            }
+            let rate = k.rate_per_second.unwrap_or(1.0);
+            let burst = k.rate_burst.unwrap_or(1.0);
+            if !rate.is_finite() || rate <= 0.0 || !burst.is_finite() || burst < 1.0 {
+                return Err(format!(
+                    "[[keys]] `{}`: rate_per_second must be above 0 and rate_burst at least 1",
+                    k.id
+                ));
             }
             if k.sha256.len() != 64 || !k.sha256.bytes().all(|b| HEX.contains(&b)) {
                 return Err(format!(

@@ -111,6 +111,7 @@ struct Key {
     actor: String,
     revoked: bool,
     rate: f64,
+    burst: f64,
 }
 
 struct Bucket {
@@ -124,7 +125,6 @@ pub struct App {
     wake: Arc<Notify>,
     keys: HashMap<String, Key>,
     body_limit: usize,
-    burst: f64,
     buckets: Mutex<HashMap<String, Bucket>>,
     readers: Mutex<Vec<Connection>>,
     db: PathBuf,
@@ -148,6 +148,7 @@ impl App {
                         actor: k.actor.clone().unwrap_or_else(|| k.id.clone()),
                         revoked: k.revoked,
                         rate: k.rate_per_second.unwrap_or(cfg.server.rate_per_second),
+                        burst: k.rate_burst.unwrap_or(cfg.server.rate_burst),
                     },
                 )
             })
@@ -157,7 +158,6 @@ impl App {
             wake,
             keys,
             body_limit: cfg.server.body_limit,
-            burst: cfg.server.rate_burst,
             buckets: Mutex::new(HashMap::new()),
             readers: Mutex::new(Vec::new()),
             db: cfg.path(&cfg.store.sqlite),
@@ -191,11 +191,11 @@ impl App {
         let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let now = std::time::Instant::now();
         let e = b.entry(key.id.clone()).or_insert(Bucket {
-            tokens: self.burst,
+            tokens: key.burst,
             at: now,
         });
         let dt = now.duration_since(e.at).as_secs_f64();
-        e.tokens = (e.tokens + dt * key.rate).min(self.burst);
+        e.tokens = (e.tokens + dt * key.rate).min(key.burst);
         e.at = now;
         if e.tokens >= 1.0 {
             e.tokens -= 1.0;
