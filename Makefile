@@ -28,7 +28,7 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 .PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes \
-	python python-test python-fleet fleet bench-python
+	python python-test python-fleet fleet bench-python serve serve-test bench-serve bench-serve-faults
 
 all: build
 
@@ -49,7 +49,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test python-fleet wasm node-test ts-check browser-test fuzz-check hostile-check bench-check
+test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test python-fleet wasm node-test ts-check browser-test fuzz-check hostile-check bench-check serve-test
 	@echo "make test: all suites passed"
 
 ## Builds the workspace in release: the CLI, both C libraries, the benches.
@@ -327,3 +327,27 @@ doc:
 ## Removes target/ (cargo clean).
 clean:
 	$(CARGO) clean
+
+## wty serve's API tests run in `unit` (server/tests: the API, hostile bodies, 12 kill -9
+## fault runs); here schemathesis checks the live server against docs/openapi.yaml.
+serve-test:
+	bash scripts/serve-schemathesis.sh
+
+## `wty serve` on the bundled example data (examples/serve.toml, SQLite in target/serve/),
+## with the fake partner on 127.0.0.1:8788 taking the registrations and webhooks. Ctrl-C stops.
+serve:
+	$(CARGO) build --release -p wty -p warranty-server
+	@mkdir -p target/serve
+	@target/release/fake-partner --script ok --listen 127.0.0.1:8788 --log target/serve/partner.log > /dev/null & \
+	  P=$$!; trap "kill $$P 2>/dev/null" EXIT INT TERM; \
+	  echo "fake partner on http://127.0.0.1:8788 (requests in target/serve/partner.log); keys in docs/serve.md"; \
+	  target/release/wty serve --config examples/serve.toml
+
+## Load on wty serve (docs/serve.md, "Load"): activations with durable commits, a stored
+## read and the coverage endpoint, 32 connections, 10 s each.
+bench-serve:
+	bash scripts/bench-serve.sh
+
+## The crash-safety run at full size: 200 kill -9 runs (`make test` runs 12).
+bench-serve-faults:
+	WTY_FAULT_RUNS=200 $(CARGO) test --release -p warranty-server --test faults -- --nocapture

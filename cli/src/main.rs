@@ -18,12 +18,15 @@ USAGE:
     wty conformance DIR|FILE…   run conformance vectors and scenarios; print failures, then
                                 `N passed, N failed`
     wty demo                    the main job on the bundled example data
+    wty serve [--config FILE] [--listen HOST:PORT] [--db FILE]
+                                the HTTP/JSON integration service on SQLite (docs/serve.md;
+                                default config examples/serve.toml)
     wty --version | --help
 
 EXIT CODES:
     0  success (`call`: the response is ok:true; `conformance`: every vector passed)
     1  `call`: the response is ok:false; `conformance`: some vector failed
-    2  usage error (unknown command or flag)
+    2  usage error (unknown command or flag; `serve`: a configuration error)
     3  I/O error (a file or stdin could not be read, stdout could not be written)
 
 The request and response formats are in PROTOCOL.md and docs/protocol.md.";
@@ -63,6 +66,7 @@ fn run(args: &[String]) -> Result<u8, Failure> {
         }
         "call" => cmd_call(rest),
         "conformance" => cmd_conformance(rest),
+        "serve" => Ok(u8::try_from(warranty_server::main_with_args(rest)).unwrap_or(2)),
         "demo" => {
             if let Some(a) = rest.first() {
                 return Err(Failure::Usage(format!(

@@ -660,7 +660,7 @@ fn read_db(
         .unwrap_or(0);
     match (name, segs) {
         (_, ["v1", "activations", order]) => {
-            let mut st = c.prepare_cached(
+            let mut st = c.prepare(
                 "SELECT line_id, serial, store, record, enqueued, at_ms FROM activations
                  WHERE order_id = ?1 ORDER BY line_id",
             )?;
@@ -679,7 +679,7 @@ fn read_db(
             Ok(ok(&json!({"order_id": order, "lines": lines})))
         }
         (_, ["v1", "items", serial]) => {
-            let mut st = c.prepare_cached(
+            let mut st = c.prepare(
                 "SELECT order_id, line_id, store, record FROM activations WHERE serial = ?1
                  ORDER BY at_ms DESC, order_id, line_id LIMIT ?2",
             )?;
@@ -715,7 +715,7 @@ fn read_db(
                 }
             };
             let until = from.saturating_add(days.saturating_mul(86_400_000));
-            let mut st = c.prepare_cached(
+            let mut st = c.prepare(
                 "SELECT order_id, line_id, serial, store, policy, record FROM activations
                  WHERE end_ms >= ?1 AND end_ms < ?2 ORDER BY end_ms, order_id, line_id LIMIT ?3",
             )?;
@@ -731,14 +731,13 @@ fn read_db(
         }
         ("read", ["v1", "claims", id]) => {
             let row: Option<(String, String)> = c
-                .prepare_cached("SELECT claim, state FROM claims WHERE id = ?1")?
+                .prepare("SELECT claim, state FROM claims WHERE id = ?1")?
                 .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let Some((claim, state)) = row else {
                 return Ok(not_found(&format!("claim `{id}`")));
             };
-            let mut st =
-                c.prepare_cached("SELECT meta FROM attachments WHERE claim = ?1 ORDER BY seq")?;
+            let mut st = c.prepare("SELECT meta FROM attachments WHERE claim = ?1 ORDER BY seq")?;
             let attachments: Vec<Value> = st
                 .query_map(params![id], |r| Ok(parsed(&r.get::<_, String>(0)?)))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -751,7 +750,7 @@ fn read_db(
             let entries = claim_entries(c, id)?;
             if entries.is_empty() {
                 let exists: Option<i64> = c
-                    .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
+                    .prepare("SELECT 1 FROM claims WHERE id = ?1")?
                     .query_row(params![id], |r| r.get(0))
                     .optional()?;
                 if exists.is_none() {
@@ -766,7 +765,7 @@ fn read_db(
         (_, ["v1", "audit", "verify"]) => {
             let mut ids = Vec::new();
             {
-                let mut st = c.prepare_cached("SELECT id FROM claims ORDER BY id")?;
+                let mut st = c.prepare("SELECT id FROM claims ORDER BY id")?;
                 for r in st.query_map([], |r| r.get::<_, String>(0))? {
                     ids.push(r?);
                 }
@@ -790,7 +789,7 @@ fn read_db(
             ))
         }
         (_, ["v1", "audit", "api"]) => {
-            let mut st = c.prepare_cached(
+            let mut st = c.prepare(
                 "SELECT seq, request_id, at_ms, key_id, role, method, path, status, body_sha256, hash
                  FROM api_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             )?;
@@ -809,7 +808,7 @@ fn read_db(
         }
         (_, ["v1", "reports", "claims"]) => {
             let mut st =
-                c.prepare_cached("SELECT id, claim, state, submitted_at FROM claims ORDER BY id")?;
+                c.prepare("SELECT id, claim, state, submitted_at FROM claims ORDER BY id")?;
             let claims: Vec<Value> = st
                 .query_map([], |r| {
                     let claim = parsed(&r.get::<_, String>(1)?);
@@ -857,7 +856,7 @@ fn read_db(
                     &format!("state is one of {}", known.join(", ")),
                 ));
             }
-            let mut st = c.prepare_cached(
+            let mut st = c.prepare(
                 "SELECT message, dropped_reason FROM outbox_messages WHERE state = ?1 AND id > ?2
                  ORDER BY id LIMIT ?3",
             )?;
@@ -873,15 +872,14 @@ fn read_db(
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let count: i64 = c
-                .prepare_cached("SELECT COUNT(*) FROM outbox_messages WHERE state = ?1")?
+                .prepare("SELECT COUNT(*) FROM outbox_messages WHERE state = ?1")?
                 .query_row(params![state], |r| r.get(0))?;
             Ok(ok(
                 &json!({"state": state, "count": count, "messages": messages}),
             ))
         }
         (_, ["v1", "subscriptions"]) => {
-            let mut st =
-                c.prepare_cached("SELECT name, url, active FROM subscriptions ORDER BY name")?;
+            let mut st = c.prepare("SELECT name, url, active FROM subscriptions ORDER BY name")?;
             let subs: Vec<Value> = st
                 .query_map([], |r| {
                     Ok(
@@ -897,7 +895,7 @@ fn read_db(
 }
 
 fn claim_entries(c: &Connection, id: &str) -> rusqlite::Result<Vec<Value>> {
-    let mut st = c.prepare_cached("SELECT entry FROM claim_audit WHERE claim = ?1 ORDER BY seq")?;
+    let mut st = c.prepare("SELECT entry FROM claim_audit WHERE claim = ?1 ORDER BY seq")?;
     let rows = st.query_map(params![id], |r| Ok(parsed(&r.get::<_, String>(0)?)))?;
     rows.collect()
 }
@@ -912,7 +910,7 @@ fn verify(entries: &[Value], keys: &[Value]) -> Value {
 
 /// Recomputes the API log's hash chain and each body's hash.
 fn verify_api_log(c: &Connection) -> rusqlite::Result<Value> {
-    let mut st = c.prepare_cached(
+    let mut st = c.prepare(
         "SELECT seq, request_id, at_ms, key_id, role, method, path, status, body, body_sha256,
                 prev_hash, hash FROM api_log ORDER BY seq",
     )?;

@@ -87,8 +87,12 @@ pub fn migrate(c: &mut Connection) -> Result<(), String> {
         let tx = c.transaction().map_err(|e| e.to_string())?;
         tx.execute_batch(m)
             .map_err(|e| format!("migration {}: {e}", i.saturating_add(1)))?;
-        tx.pragma_update(None, "user_version", i.saturating_add(1))
-            .map_err(|e| e.to_string())?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(i.saturating_add(1)).unwrap_or(i64::MAX),
+        )
+        .map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
     }
     Ok(())

@@ -282,7 +282,7 @@ impl Store {
         let mut conn = schema::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         schema::migrate(&mut conn).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Some(p) = c.store.max_pages {
-            conn.pragma_update(None, "max_page_count", p)
+            conn.pragma_update(None, "max_page_count", i64::try_from(p).unwrap_or(i64::MAX))
                 .map_err(|e| e.to_string())?;
         }
         let mut engine = Engine::new();
@@ -621,7 +621,7 @@ fn store_persist(tx: &Transaction<'_>, p: &Value, now_ms: i64) -> Result<(), Sto
     }
     store_header(tx, p["rng"].as_str().unwrap_or("1"), p["next_id"].as_u64())?;
     if let Some(ms) = p["messages"].as_array() {
-        let mut st = tx.prepare_cached(
+        let mut st = tx.prepare(
             "INSERT INTO outbox_messages (id, partner, state, idempotency_key, message)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET state = ?3, message = ?5",
@@ -637,8 +637,7 @@ fn store_persist(tx: &Transaction<'_>, p: &Value, now_ms: i64) -> Result<(), Sto
         }
     }
     if let Some(es) = p["events"].as_array() {
-        let mut st =
-            tx.prepare_cached("INSERT INTO outbox_events (at_ms, event) VALUES (?1, ?2)")?;
+        let mut st = tx.prepare("INSERT INTO outbox_events (at_ms, event) VALUES (?1, ?2)")?;
         for e in es {
             st.execute(params![now_ms, e.to_string()])?;
         }
@@ -672,7 +671,7 @@ fn api_log(
         status,
         &body_sha,
     );
-    tx.prepare_cached(
+    tx.prepare(
         "INSERT INTO api_log (request_id, at_ms, key_id, role, method, path, status, body,
                               body_sha256, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, 'POST', ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -735,7 +734,7 @@ fn post(
 ) -> Result<Answer, StoreError> {
     let body_sha = sha256_hex(p.body.as_bytes());
     let seen: Option<(String, String, u16, String)> = tx
-        .prepare_cached(
+        .prepare(
             "SELECT scope, body_sha256, status, response FROM idempotency
              WHERE key_id = ?1 AND idem_key = ?2",
         )?
@@ -766,7 +765,7 @@ fn post(
         Ok(a) | Err(a) => a,
     };
     if answer.status < 500 {
-        tx.prepare_cached(
+        tx.prepare(
             "INSERT INTO idempotency (key_id, idem_key, scope, body_sha256, status, response, at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
@@ -838,7 +837,7 @@ fn activate(
     let order = sale["order_id"].as_str().unwrap_or("");
     let store = sale["store"].as_str().unwrap_or("");
     let lines = v["result"]["lines"].clone();
-    let mut st = tx.prepare_cached(
+    let mut st = tx.prepare(
         "INSERT INTO activations (order_id, line_id, serial, store, outcome, policy, end_ms, record,
                                   enqueued, at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -921,7 +920,7 @@ fn create_claim(tx: &Transaction<'_>, p: &Post) -> Result<Outcome2, StoreError> 
         )));
     }
     let exists: Option<i64> = tx
-        .prepare_cached("SELECT 1 FROM claims WHERE id = ?1")?
+        .prepare("SELECT 1 FROM claims WHERE id = ?1")?
         .query_row(params![id], |r| r.get(0))
         .optional()?;
     if exists.is_some() {
@@ -933,7 +932,7 @@ fn create_claim(tx: &Transaction<'_>, p: &Post) -> Result<Outcome2, StoreError> 
         )));
     }
     let state = json!({"claim": id, "status": "draft"});
-    tx.prepare_cached(
+    tx.prepare(
         "INSERT INTO claims (id, claim, state, last_hash, created_ms, updated_ms)
          VALUES (?1, ?2, ?3, NULL, ?4, ?4)",
     )?
@@ -949,7 +948,7 @@ struct ClaimRow {
 
 fn claim_row(tx: &Transaction<'_>, id: &str) -> Result<Result<ClaimRow, Answer>, StoreError> {
     let row: Option<(String, String, Option<String>)> = tx
-        .prepare_cached("SELECT claim, state, last_hash FROM claims WHERE id = ?1")?
+        .prepare("SELECT claim, state, last_hash FROM claims WHERE id = ?1")?
         .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
@@ -1020,7 +1019,7 @@ fn validate(
     }
     let mut state = row.state;
     state["validation"] = v["result"]["outcome"].clone();
-    tx.prepare_cached("UPDATE claims SET state = ?2, updated_ms = ?3 WHERE id = ?1")?
+    tx.prepare("UPDATE claims SET state = ?2, updated_ms = ?3 WHERE id = ?1")?
         .execute(params![id, state.to_string(), p.now_ms])?;
     Ok(Ok(Answer::ok(
         200,
@@ -1104,12 +1103,12 @@ fn transition(
         }
     }
     let seq: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM claim_audit WHERE claim = ?1")?
+        .prepare("SELECT COUNT(*) FROM claim_audit WHERE claim = ?1")?
         .query_row(params![id], |r| r.get(0))?;
-    tx.prepare_cached("INSERT INTO claim_audit (claim, seq, entry) VALUES (?1, ?2, ?3)")?
+    tx.prepare("INSERT INTO claim_audit (claim, seq, entry) VALUES (?1, ?2, ?3)")?
         .execute(params![id, seq, audit.to_string()])?;
     let submitted_at = (state["status"] == json!("submitted")).then(|| now.to_string());
-    tx.prepare_cached(
+    tx.prepare(
         "UPDATE claims SET state = ?2, last_hash = ?3, updated_ms = ?4,
                 submitted_at = COALESCE(submitted_at, ?5) WHERE id = ?1",
     )?
@@ -1156,12 +1155,12 @@ fn attach(tx: &Transaction<'_>, p: &Post, id: &str) -> Result<Outcome2, StoreErr
         return Ok(Err(a));
     }
     let seq: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM attachments WHERE claim = ?1")?
+        .prepare("SELECT COUNT(*) FROM attachments WHERE claim = ?1")?
         .query_row(params![id], |r| r.get(0))?;
     let meta = json!({"seq": seq, "name": b.name, "media_type": b.media_type, "size": b.size,
         "sha256": b.sha256.to_ascii_lowercase(), "reference": b.reference,
         "added_by": p.caller.actor});
-    tx.prepare_cached("INSERT INTO attachments (claim, seq, meta, at_ms) VALUES (?1, ?2, ?3, ?4)")?
+    tx.prepare("INSERT INTO attachments (claim, seq, meta, at_ms) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![id, seq, meta.to_string(), p.now_ms])?;
     Ok(Ok(Answer::ok(201, &meta)))
 }
@@ -1192,7 +1191,7 @@ fn admin_action(
     id: u64,
     reason: &str,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
+    tx.prepare(
         "INSERT INTO admin_actions (at_ms, key_id, actor, role, action, message_id, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
@@ -1210,7 +1209,7 @@ fn admin_action(
 
 fn dropped(tx: &Transaction<'_>, id: u64) -> Result<bool, StoreError> {
     let r: Option<Option<String>> = tx
-        .prepare_cached("SELECT dropped_reason FROM outbox_messages WHERE id = ?1")?
+        .prepare("SELECT dropped_reason FROM outbox_messages WHERE id = ?1")?
         .query_row(params![i64::try_from(id).unwrap_or(-1)], |r| r.get(0))
         .optional()?;
     Ok(matches!(r, Some(Some(_))))
@@ -1265,7 +1264,7 @@ fn drop_dead(tx: &Transaction<'_>, p: &Post, id: u64) -> Result<Outcome2, StoreE
         Err(a) => return Ok(Err(a)),
     };
     let state: Option<(String, Option<String>)> = tx
-        .prepare_cached("SELECT state, dropped_reason FROM outbox_messages WHERE id = ?1")?
+        .prepare("SELECT state, dropped_reason FROM outbox_messages WHERE id = ?1")?
         .query_row(params![i64::try_from(id).unwrap_or(-1)], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
@@ -1290,7 +1289,7 @@ fn drop_dead(tx: &Transaction<'_>, p: &Post, id: u64) -> Result<Outcome2, StoreE
             &format!("message {id} is {s}, not dead-lettered: only a dead letter can be dropped"),
         ))),
         Some(_) => {
-            tx.prepare_cached("UPDATE outbox_messages SET dropped_reason = ?2 WHERE id = ?1")?
+            tx.prepare("UPDATE outbox_messages SET dropped_reason = ?2 WHERE id = ?1")?
                 .execute(params![i64::try_from(id).unwrap_or(-1), reason])?;
             admin_action(tx, p, "drop", id, &reason)?;
             Ok(Ok(Answer::ok(
@@ -1384,7 +1383,7 @@ fn subscribe(
     if v["ok"] != json!(true) {
         return Err(StoreError(format!("rebuilding the outbox: {}", v["error"])));
     }
-    tx.prepare_cached(
+    tx.prepare(
         "INSERT INTO subscriptions (name, url, secret, active, created_ms) VALUES (?1, ?2, ?3, 1, ?4)
          ON CONFLICT (name) DO UPDATE SET url = ?2, secret = ?3, active = 1",
     )?
@@ -1401,7 +1400,7 @@ fn unsubscribe(
     name: &str,
 ) -> Result<Outcome2, StoreError> {
     let n = tx
-        .prepare_cached("UPDATE subscriptions SET active = 0 WHERE name = ?1 AND active = 1")?
+        .prepare("UPDATE subscriptions SET active = 0 WHERE name = ?1 AND active = 1")?
         .execute(params![name])?;
     if n == 0 {
         return Ok(Err(Answer::err(

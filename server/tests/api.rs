@@ -30,7 +30,10 @@ fn activation_is_stored_registered_and_delivered() {
     assert!(r.headers.contains_key("x-request-id"));
     let v = r.json();
     assert_eq!(v["ok"], json!(true));
-    assert_eq!(v["result"]["lines"][0]["record"]["policy"], json!("OLED-3Y"));
+    assert_eq!(
+        v["result"]["lines"][0]["record"]["policy"],
+        json!("OLED-3Y")
+    );
     assert_eq!(v["result"]["lines"].as_array().unwrap().len(), 2);
     // The records are there, by order and by serial.
     let g = get(&s.addr, FINANCE, "/v1/activations/ORD-1");
@@ -44,7 +47,12 @@ fn activation_is_stored_registered_and_delivered() {
         FINANCE,
         "/v1/expiring?from=2029-03-01T00:00:00%2B00:00&days=30",
     );
-    assert_eq!(g.json()["result"]["items"].as_array().unwrap().len(), 2, "{}", g.body);
+    assert_eq!(
+        g.json()["result"]["items"].as_array().unwrap().len(),
+        2,
+        "{}",
+        g.body
+    );
     let g = get(
         &s.addr,
         FINANCE,
@@ -56,7 +64,10 @@ fn activation_is_stored_registered_and_delivered() {
         get(&s.addr, ADMIN, "/v1/outbox?state=delivered").json()["result"]["count"] == json!(2)
     }));
     let log = std::fs::read_to_string(dir.join("partner.log")).unwrap();
-    let lines: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2, "{log}");
     for l in &lines {
         assert_eq!(l["authorization"], json!(true));
@@ -143,7 +154,10 @@ fn keys_roles_and_limits() {
         assert_eq!(r.status, 403, "{m} {path}: {}", r.body);
         let e = r.json();
         assert_eq!(e["error"]["rule"], json!("ROLE_NOT_ALLOWED"));
-        assert!(e["error"]["message"].as_str().unwrap().starts_with("ROLE_NOT_ALLOWED: a "));
+        assert!(e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ROLE_NOT_ALLOWED: a "));
     }
     assert_eq!(counts(&db), before, "a refused request changed something");
     // 413 over the body limit, declared or not.
@@ -157,7 +171,10 @@ fn keys_roles_and_limits() {
         let r = get(a, SLOW, &format!("/v1/activations/R{i}"));
         statuses.push(r.status);
         if r.status == 429 {
-            assert!(r.headers.get("retry-after").is_some_and(|v| v.parse::<u64>().unwrap() >= 1));
+            assert!(r
+                .headers
+                .get("retry-after")
+                .is_some_and(|v| v.parse::<u64>().unwrap() >= 1));
             assert_eq!(r.json()["error"]["code"], json!("RATE_LIMITED"));
         }
     }
@@ -197,7 +214,10 @@ fn idempotency_keys() {
     let again = post(a, TILL, "/v1/activations", "order-9", &sale("ORD-9", 1));
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
-    assert_eq!(again.headers.get("idempotent-replayed").map(String::as_str), Some("true"));
+    assert_eq!(
+        again.headers.get("idempotent-replayed").map(String::as_str),
+        Some("true")
+    );
     let other = post(a, TILL, "/v1/activations", "order-9", &sale("ORD-10", 1));
     assert_eq!(other.status, 409, "{}", other.body);
     assert_eq!(other.json()["error"]["code"], json!("IDEMPOTENCY_CONFLICT"));
@@ -231,7 +251,10 @@ fn claim_lifecycle_audit_and_reports() {
     let r = post(a, TILL, "/v1/claims", "c-1", &claim("DMS-1"));
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["result"]["state"]["status"], json!("draft"));
-    assert_eq!(post(a, TILL, "/v1/claims", "c-1b", &claim("DMS-1")).status, 409);
+    assert_eq!(
+        post(a, TILL, "/v1/claims", "c-1b", &claim("DMS-1")).status,
+        409
+    );
     let r = post(
         a,
         TILL,
@@ -241,19 +264,49 @@ fn claim_lifecycle_audit_and_reports() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["result"]["state"]["validation"], json!("accept"));
-    let r = post(a, TILL, "/v1/claims/DMS-1/transitions", "c-3", r#"{"action":"submit"}"#);
+    let r = post(
+        a,
+        TILL,
+        "/v1/claims/DMS-1/transitions",
+        "c-3",
+        r#"{"action":"submit"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["result"]["audit"]["actor"], json!("till-1"));
     // The core's role matrix: a sales_staff may not approve (403 with the rule).
-    let r = post(a, TILL, "/v1/claims/DMS-1/transitions", "c-4", r#"{"action":"approve"}"#);
+    let r = post(
+        a,
+        TILL,
+        "/v1/claims/DMS-1/transitions",
+        "c-4",
+        r#"{"action":"approve"}"#,
+    );
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(r.json()["error"]["code"], json!("TRANSITION_REFUSED"));
     // Not allowed from this status: 409; a reason needed: 422.
-    let r = post(a, MANAGER, "/v1/claims/DMS-1/transitions", "c-5", r#"{"action":"close"}"#);
+    let r = post(
+        a,
+        MANAGER,
+        "/v1/claims/DMS-1/transitions",
+        "c-5",
+        r#"{"action":"close"}"#,
+    );
     assert_eq!(r.status, 409, "{}", r.body);
-    let r = post(a, MANAGER, "/v1/claims/DMS-1/transitions", "c-6", r#"{"action":"reject"}"#);
+    let r = post(
+        a,
+        MANAGER,
+        "/v1/claims/DMS-1/transitions",
+        "c-6",
+        r#"{"action":"reject"}"#,
+    );
     assert_eq!(r.status, 422, "{}", r.body);
-    let r = post(a, MANAGER, "/v1/claims/DMS-1/transitions", "c-7", r#"{"action":"approve"}"#);
+    let r = post(
+        a,
+        MANAGER,
+        "/v1/claims/DMS-1/transitions",
+        "c-7",
+        r#"{"action":"approve"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let r = post(
         a,
@@ -298,7 +351,8 @@ fn claim_lifecycle_audit_and_reports() {
         [],
     )
     .unwrap();
-    c.execute("UPDATE api_log SET status = 201 WHERE seq = 2", []).unwrap();
+    c.execute("UPDATE api_log SET status = 201 WHERE seq = 2", [])
+        .unwrap();
     let v = get(a, OWNER, "/v1/audit/verify").json();
     assert_eq!(v["result"]["valid"], json!(false));
     assert_eq!(v["result"]["broken_claims"][0]["claim"], json!("DMS-1"));
@@ -321,18 +375,47 @@ fn dead_letters_replayed_and_dropped_by_an_admin() {
     );
     let mut s = server(&cfg);
     let a = s.addr.clone();
-    assert_eq!(post(&a, TILL, "/v1/activations", "d-1", &sale("D-1", 2)).status, 201);
+    assert_eq!(
+        post(&a, TILL, "/v1/activations", "d-1", &sale("D-1", 2)).status,
+        201
+    );
     assert!(wait_for(10, || {
         get(&a, ADMIN, "/v1/outbox?state=dead_lettered").json()["result"]["count"] == json!(2)
     }));
     let dl = get(&a, ADMIN, "/v1/outbox?state=dead_lettered").json();
     let m = &dl["result"]["messages"][0];
-    assert!(m["reason"].as_str().unwrap().contains("transport error"), "{m}");
+    assert!(
+        m["reason"].as_str().unwrap().contains("transport error"),
+        "{m}"
+    );
     assert!(m.get("payload").is_none(), "the queue shows no payload");
     // Only an admin (or the owner) may act; a reason is needed.
-    assert_eq!(post(&a, MANAGER, "/v1/outbox/1/replay", "r-0", r#"{"reason":"x"}"#).status, 403);
-    assert_eq!(post(&a, ADMIN, "/v1/outbox/1/replay", "r-1", r#"{"reason":" "}"#).status, 422);
-    assert_eq!(post(&a, ADMIN, "/v1/outbox/99/replay", "r-2", r#"{"reason":"x"}"#).status, 404);
+    assert_eq!(
+        post(
+            &a,
+            MANAGER,
+            "/v1/outbox/1/replay",
+            "r-0",
+            r#"{"reason":"x"}"#
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        post(&a, ADMIN, "/v1/outbox/1/replay", "r-1", r#"{"reason":" "}"#).status,
+        422
+    );
+    assert_eq!(
+        post(
+            &a,
+            ADMIN,
+            "/v1/outbox/99/replay",
+            "r-2",
+            r#"{"reason":"x"}"#
+        )
+        .status,
+        404
+    );
     // The partner comes up; the admin replays message 1 and drops message 2.
     let mut p = partner("ok", 1, &dir.join("partner.log"));
     s.kill();
@@ -342,12 +425,30 @@ fn dead_letters_replayed_and_dropped_by_an_admin() {
     std::fs::write(&cfg, text).unwrap();
     let s = server(&cfg);
     let a = s.addr.clone();
-    let r = post(&a, ADMIN, "/v1/outbox/1/replay", "r-3", r#"{"reason":"partner back up"}"#);
+    let r = post(
+        &a,
+        ADMIN,
+        "/v1/outbox/1/replay",
+        "r-3",
+        r#"{"reason":"partner back up"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = post(&a, ADMIN, "/v1/outbox/2/drop", "r-4", r#"{"reason":"sold in error"}"#);
+    let r = post(
+        &a,
+        ADMIN,
+        "/v1/outbox/2/drop",
+        "r-4",
+        r#"{"reason":"sold in error"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(post(&a, ADMIN, "/v1/outbox/2/replay", "r-5", r#"{"reason":"x"}"#).status, 409);
-    assert_eq!(post(&a, ADMIN, "/v1/outbox/2/drop", "r-6", r#"{"reason":"x"}"#).status, 409);
+    assert_eq!(
+        post(&a, ADMIN, "/v1/outbox/2/replay", "r-5", r#"{"reason":"x"}"#).status,
+        409
+    );
+    assert_eq!(
+        post(&a, ADMIN, "/v1/outbox/2/drop", "r-6", r#"{"reason":"x"}"#).status,
+        409
+    );
     assert!(wait_for(10, || {
         get(&a, ADMIN, "/v1/outbox?state=delivered").json()["result"]["count"] == json!(1)
     }));
@@ -356,7 +457,10 @@ fn dead_letters_replayed_and_dropped_by_an_admin() {
     assert_eq!(log.lines().count(), 1);
     assert!(log.contains(r#""idempotency_key":"D-1:1""#), "{log}");
     let dl = get(&a, ADMIN, "/v1/outbox?state=dead_lettered").json();
-    assert_eq!(dl["result"]["messages"][0]["dropped_reason"], json!("sold in error"));
+    assert_eq!(
+        dl["result"]["messages"][0]["dropped_reason"],
+        json!("sold in error")
+    );
     let c = rusqlite::Connection::open(dir.join("warranty.db")).unwrap();
     let actions: Vec<(String, i64, String, String)> = c
         .prepare("SELECT action, message_id, reason, key_id FROM admin_actions ORDER BY seq")
@@ -389,7 +493,10 @@ fn subscriptions_added_and_deactivated() {
     assert_eq!(r.status, 201, "{}", r.body);
     let bad = json!({"name": "x", "url": "http://127.0.0.1:1/", "secret": "whsec_!!"}).to_string();
     assert_eq!(post(a, ADMIN, "/v1/subscriptions", "s-2", &bad).status, 422);
-    assert_eq!(post(a, ADMIN, "/v1/subscriptions", "s-3", &body).status, 409);
+    assert_eq!(
+        post(a, ADMIN, "/v1/subscriptions", "s-3", &body).status,
+        409
+    );
     let l = get(a, OWNER, "/v1/subscriptions");
     assert!(!l.body.contains("whsec_"), "secrets are never shown");
     // The API log does not hold the secret either.
@@ -398,17 +505,36 @@ fn subscriptions_added_and_deactivated() {
         .query_row("SELECT group_concat(body) FROM api_log", [], |r| r.get(0))
         .unwrap();
     assert!(!logged.contains("MfKQ9r8"), "{logged}");
-    assert_eq!(post(a, TILL, "/v1/claims", "c-1", &claim("S-1")).status, 201);
     assert_eq!(
-        post(a, TILL, "/v1/claims/S-1/transitions", "c-2", r#"{"action":"submit"}"#).status,
+        post(a, TILL, "/v1/claims", "c-1", &claim("S-1")).status,
+        201
+    );
+    assert_eq!(
+        post(
+            a,
+            TILL,
+            "/v1/claims/S-1/transitions",
+            "c-2",
+            r#"{"action":"submit"}"#
+        )
+        .status,
         200
     );
-    assert!(wait_for(10, || std::fs::read_to_string(dir.join("partner.log"))
-        .is_ok_and(|l| l.contains("/erp"))));
+    assert!(wait_for(10, || std::fs::read_to_string(
+        dir.join("partner.log")
+    )
+    .is_ok_and(|l| l.contains("/erp"))));
     let r = post(a, ADMIN, "/v1/subscriptions/erp/deactivate", "s-4", "{}");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
-        post(a, TILL, "/v1/claims/S-1/transitions", "c-3", r#"{"action":"cancel","reason":"customer withdrew"}"#).status,
+        post(
+            a,
+            TILL,
+            "/v1/claims/S-1/transitions",
+            "c-3",
+            r#"{"action":"cancel","reason":"customer withdrew"}"#
+        )
+        .status,
         200
     );
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -464,7 +590,14 @@ fn a_full_database_answers_503_and_loses_nothing() {
     assert!(!acknowledged.is_empty());
     // Reads still work, and every acknowledged sale is there.
     for o in &acknowledged {
-        assert_eq!(get(&s.addr, TILL, &format!("/v1/activations/{o}")).status, 200, "{o}");
+        assert_eq!(
+            get(&s.addr, TILL, &format!("/v1/activations/{o}")).status,
+            200,
+            "{o}"
+        );
     }
-    assert_eq!(get(&s.addr, OWNER, "/v1/audit/verify").json()["result"]["valid"], json!(true));
+    assert_eq!(
+        get(&s.addr, OWNER, "/v1/audit/verify").json()["result"]["valid"],
+        json!(true)
+    );
 }

@@ -92,7 +92,10 @@ fn client(addr: String, seed: u64, run: usize, stop: Arc<AtomicBool>, acked: Arc
                 &addr,
                 "POST",
                 "/v1/claims",
-                &[("authorization", &format!("Bearer {TILL}")), ("idempotency-key", &id)],
+                &[
+                    ("authorization", &format!("Bearer {TILL}")),
+                    ("idempotency-key", &id),
+                ],
                 claim(&id).as_bytes(),
             ) else {
                 return;
@@ -111,7 +114,8 @@ fn client(addr: String, seed: u64, run: usize, stop: Arc<AtomicBool>, acked: Arc
             let open: Vec<usize> = (0..claims.len())
                 .filter(|&k| claims[k].1 < STEPS.len())
                 .collect();
-            let Some(&k) = open.get(usize::try_from(rng.next()).unwrap() % open.len().max(1)) else {
+            let Some(&k) = open.get(usize::try_from(rng.next()).unwrap() % open.len().max(1))
+            else {
                 continue;
             };
             let (id, step) = claims[k].clone();
@@ -172,13 +176,23 @@ fn check_store(addr: &str, acked: &Acked, run: Option<usize>) {
     let this = |id: &str| run.is_none_or(|r| id[1..].split('-').next() == Some(&r.to_string()));
     for o in acked.activations.iter().filter(|o| this(o)) {
         let r = get(addr, OWNER, &format!("/v1/activations/{o}"));
-        assert_eq!(r.status, 200, "acknowledged activation {o} is lost: {}", r.body);
+        assert_eq!(
+            r.status, 200,
+            "acknowledged activation {o} is lost: {}",
+            r.body
+        );
     }
     for (id, may) in acked.claims.iter().filter(|(id, _)| this(id)) {
         let r = get(addr, OWNER, &format!("/v1/claims/{id}"));
         assert_eq!(r.status, 200, "acknowledged claim {id} is lost: {}", r.body);
-        let status = r.json()["result"]["state"]["status"].as_str().unwrap().to_string();
-        assert!(may.contains(&status), "claim {id} is {status}, acknowledged {may:?}");
+        let status = r.json()["result"]["state"]["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            may.contains(&status),
+            "claim {id} is {status}, acknowledged {may:?}"
+        );
     }
     let v = get(addr, OWNER, "/v1/audit/verify").json();
     assert_eq!(v["result"]["valid"], json!(true), "{v}");
@@ -285,9 +299,9 @@ fn killed_at_random_moments_nothing_lost_nothing_sent_twice() {
         }
     }
     for (key, reqs) in &by_key {
-        let m = known
-            .get(key.as_str())
-            .unwrap_or_else(|| panic!("the partner received key {key}, which the store does not know"));
+        let m = known.get(key.as_str()).unwrap_or_else(|| {
+            panic!("the partner received key {key}, which the store does not know")
+        });
         for r in reqs {
             assert_eq!(
                 r["body_sha256"], m["payload_sha256"],

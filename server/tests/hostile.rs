@@ -26,7 +26,9 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
         let b = std::fs::read(&f).unwrap();
         if b.len() < 60_000 {
             // The request itself, and what it carries under the fields the endpoints read.
-            if let Ok(serde_json::Value::Object(m)) = serde_json::from_slice::<serde_json::Value>(&b) {
+            if let Ok(serde_json::Value::Object(m)) =
+                serde_json::from_slice::<serde_json::Value>(&b)
+            {
                 for k in ["sale", "claim", "state", "snapshot", "request"] {
                     if let Some(v) = m.get(k) {
                         out.push(v.to_string().into_bytes());
@@ -41,7 +43,11 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
     let huge_number = format!("{{\"store\":\"S\",\"order_id\":{}}}", "9".repeat(20_000));
     let far = sale("FAR", 1).replace("2026-03-20T18:05:00+02:00", "9999-12-31T23:59:59-23:59");
     let past = sale("PAST", 1).replace("2026-03-20T18:05:00+02:00", "0001-01-01T00:00:00+23:59");
-    let dup = sale("DUP", 1).replacen("\"store\":\"NIC-01\"", "\"store\":\"NIC-01\",\"store\":\"X\"", 1);
+    let dup = sale("DUP", 1).replacen(
+        "\"store\":\"NIC-01\"",
+        "\"store\":\"NIC-01\",\"store\":\"X\"",
+        1,
+    );
     let price = sale("PRICE", 1).replace("1899.00", "79228162514264337593543950336.1");
     let mut extremes: Vec<Vec<u8>> = vec![
         Vec::new(),
@@ -53,7 +59,8 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
         vec![0xff, 0xfe, 0x00, 0x7b],
         b"{\"a\":\"\\ud800\"}".to_vec(),
         b"{\"action\":\"submit\",\"reason\":\"\\u0000\"}".to_vec(),
-        b"{\"name\":\"x\",\"media_type\":\"a/b\",\"size\":18446744073709551616,\"sha256\":\"0\"}".to_vec(),
+        b"{\"name\":\"x\",\"media_type\":\"a/b\",\"size\":18446744073709551616,\"sha256\":\"0\"}"
+            .to_vec(),
         b"{\"reason\":1e999}".to_vec(),
         deep_array.into_bytes(),
         deep_object.into_bytes(),
@@ -80,7 +87,10 @@ fn hostile_bodies_never_5xx_never_change_anything() {
     let s = server(&cfg);
     let a = &s.addr;
     let db = dir.join("warranty.db");
-    assert_eq!(post(a, TILL, "/v1/claims", "setup", &claim("H-1")).status, 201);
+    assert_eq!(
+        post(a, TILL, "/v1/claims", "setup", &claim("H-1")).status,
+        201
+    );
     let endpoints = [
         "/v1/activations",
         "/v1/coverage",
@@ -103,12 +113,20 @@ fn hostile_bodies_never_5xx_never_change_anything() {
                 a,
                 "POST",
                 e,
-                &[("authorization", "Bearer demo-owner-key"), ("idempotency-key", &idem)],
+                &[
+                    ("authorization", "Bearer demo-owner-key"),
+                    ("idempotency-key", &idem),
+                ],
                 body,
             )
             .unwrap_or_else(|| panic!("no answer to body {i} at {e}"));
             n += 1;
-            assert!(r.status < 500, "{e} answered {} to body {i}: {}", r.status, r.body);
+            assert!(
+                r.status < 500,
+                "{e} answered {} to body {i}: {}",
+                r.status,
+                r.body
+            );
             let v = r.json();
             if (200..300).contains(&r.status) {
                 assert_eq!(v["ok"], serde_json::json!(true));
@@ -120,7 +138,11 @@ fn hostile_bodies_never_5xx_never_change_anything() {
                     assert!(v["error"][k].is_string(), "{e}, body {i}: {}", r.body);
                 }
                 if e != "/v1/coverage" && i % 7 == 0 {
-                    assert_eq!(counts(&db), last, "a refused request at {e} changed the store (body {i})");
+                    assert_eq!(
+                        counts(&db),
+                        last,
+                        "a refused request at {e} changed the store (body {i})"
+                    );
                 }
             }
         }

@@ -82,7 +82,12 @@ pub fn write_config(dir: &Path, s: &Setup) -> PathBuf {
         ("till-1", "sales_staff", TILL, ""),
         ("admin", "system_admin", ADMIN, ""),
         ("old-till", "sales_staff", REVOKED, "revoked = true\n"),
-        ("slow", "sales_staff", SLOW, "rate_per_second = 1\nrate_burst = 2\n"),
+        (
+            "slow",
+            "sales_staff",
+            SLOW,
+            "rate_per_second = 1\nrate_burst = 2\n",
+        ),
     ];
     let mut t = format!(
         r#"
@@ -213,8 +218,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
@@ -255,7 +259,13 @@ pub fn try_request(
     })
 }
 
-pub fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Resp {
     try_request(addr, method, path, headers, body)
         .unwrap_or_else(|| panic!("{method} {path}: no answer"))
 }
@@ -294,7 +304,8 @@ pub fn sale(order: &str, lines: usize) -> String {
 
 /// The example claim, with `id` as its number.
 pub fn claim(id: &str) -> String {
-    let text = std::fs::read_to_string(root().join("examples/claims/validate-tractor.json")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("examples/claims/validate-tractor.json")).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["claim"]["dms_claim_number"] = id.into();
     serde_json::json!({"claim": v["claim"]}).to_string()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make bench-serve` (docs/serve.md, "Load"): wty serve on SQLite with durable commits
+# (WAL, synchronous=FULL) in target/, the fake partner answering 201, and the in-repo
+# closed-loop load generator: activations (each one a transaction with its records, API log
+# entry and outbox message, the worker delivering them meanwhile), a read from the store and
+# the stateless coverage endpoint. The per-key rate limit is lifted for the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${SECONDS_EACH:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+cargo build --quiet --release -p warranty-server
+OUT=target/serve-bench
+rm -rf "$OUT" && mkdir -p "$OUT"
+sed -e "s|^rate_per_second = .*|rate_per_second = 10000000|" \
+    -e "s|^rate_burst = .*|rate_burst = 10000000|" \
+    -e "s|^listen = .*|listen = \"127.0.0.1:18790\"|" \
+    -e "s|^crm_com = .*|crm_com = \"$PWD/examples/crm-com-policies.json\"|" \
+    -e "s|^sqlite = .*|sqlite = \"$PWD/$OUT/warranty.db\"|" \
+    -e "s|http://127.0.0.1:8788|http://127.0.0.1:18791|g" \
+    examples/serve.toml > "$OUT/serve.toml"
+target/release/fake-partner --script ok --listen 127.0.0.1:18791 > /dev/null &
+P=$!
+target/release/wty-serve --config "$OUT/serve.toml" > "$OUT/serve.log" 2>&1 &
+S=$!
+trap 'kill $S $P 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs http://127.0.0.1:18790/v1/health > /dev/null && break; sleep 0.1; done
+for kind in activations read coverage; do
+  target/release/serve-load --url http://127.0.0.1:18790 --key demo-till-key --kind "$kind" \
+    --connections "$CONNECTIONS" --seconds "$SECONDS_EACH" | tee -a "$OUT/results.ndjson"
+done
+python3 - "$OUT/results.ndjson" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("| endpoint | connections | requests/s | p50 ms | p99 ms | max ms | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    print(f"| {r['kind']} | {r['connections']} | {r['per_second']:,} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {r['errors']} |")
+bad = [r for r in rows if r["errors"]]
+sys.exit("requests failed" if bad else 0)
+PY
