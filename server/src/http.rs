@@ -807,15 +807,17 @@ fn read_db(
             Ok(ok(&json!({"entries": entries})))
         }
         (_, ["v1", "reports", "claims"]) => {
-            let mut st =
-                c.prepare("SELECT id, claim, state, submitted_at FROM claims ORDER BY id")?;
+            let mut st = c.prepare(
+                "SELECT id, claim, state, submitted_at, approved_at FROM claims ORDER BY id",
+            )?;
             let claims: Vec<Value> = st
                 .query_map([], |r| {
                     let claim = parsed(&r.get::<_, String>(1)?);
                     let state = parsed(&r.get::<_, String>(2)?);
                     let mut s = json!({"id": r.get::<_, String>(0)?, "status": state["status"],
                         "validation": state["validation"],
-                        "submitted_at": r.get::<_, Option<String>>(3)?});
+                        "submitted_at": r.get::<_, Option<String>>(3)?,
+                        "approved_at": r.get::<_, Option<String>>(4)?});
                     if let Some(total) = claim["total"].as_str() {
                         s["claimed"] = Value::from(total);
                         s["currency"] = claim["lines"][0]["currency"].clone();

@@ -45,6 +45,8 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL,
         active INTEGER NOT NULL, created_ms INTEGER NOT NULL);
     ",
+    // 2: when a claim was approved (the claims report's approval lead time).
+    "ALTER TABLE claims ADD COLUMN approved_at TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -96,4 +98,42 @@ pub fn migrate(c: &mut Connection) -> Result<(), String> {
         tx.commit().map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn migrates_from_each_version_and_refuses_a_newer_one() {
+        for start in 0..=VERSION {
+            let mut c = Connection::open_in_memory().unwrap();
+            for m in MIGRATIONS.iter().take(start) {
+                c.execute_batch(m).unwrap();
+            }
+            c.pragma_update(None, "user_version", i64::try_from(start).unwrap())
+                .unwrap();
+            migrate(&mut c).unwrap();
+            let v: i64 = c
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap();
+            assert_eq!(usize::try_from(v).unwrap(), VERSION);
+            let n: i64 = c
+                .query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('claims') WHERE name = 'approved_at'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "from version {start}");
+            // Migrating again changes nothing.
+            migrate(&mut c).unwrap();
+        }
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", i64::try_from(VERSION + 1).unwrap())
+            .unwrap();
+        assert!(migrate(&mut c).unwrap_err().contains("newer than this build"));
+    }
 }

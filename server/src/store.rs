@@ -1108,16 +1108,19 @@ fn transition(
     tx.prepare("INSERT INTO claim_audit (claim, seq, entry) VALUES (?1, ?2, ?3)")?
         .execute(params![id, seq, audit.to_string()])?;
     let submitted_at = (state["status"] == json!("submitted")).then(|| now.to_string());
+    let approved_at = (state["status"] == json!("approved")).then(|| now.to_string());
     tx.prepare(
         "UPDATE claims SET state = ?2, last_hash = ?3, updated_ms = ?4,
-                submitted_at = COALESCE(submitted_at, ?5) WHERE id = ?1",
+                submitted_at = COALESCE(submitted_at, ?5), approved_at = COALESCE(approved_at, ?6)
+         WHERE id = ?1",
     )?
     .execute(params![
         id,
         state.to_string(),
         audit["hash"].as_str(),
         p.now_ms,
-        submitted_at
+        submitted_at,
+        approved_at
     ])?;
     Ok(Ok(Answer::ok(
         200,

@@ -338,6 +338,20 @@ fn claim_lifecycle_audit_and_reports() {
     assert!(v["result"]["api_log"]["entries"].as_u64().unwrap() >= 9);
     let rep = get(a, FINANCE, "/v1/reports/claims").json();
     assert_eq!(rep["result"]["by_status"]["approved"], json!(1), "{rep}");
+    assert_eq!(
+        rep["result"]["approval_lead_time"]["count"],
+        json!(1),
+        "{rep}"
+    );
+    // The schema is at the latest migration.
+    let c = rusqlite::Connection::open(dir.join("warranty.db")).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        usize::try_from(v).unwrap(),
+        warranty_server::schema::VERSION
+    );
     // Each accepted transition went to the subscriber, signed.
     assert!(wait_for(10, || {
         get(a, ADMIN, "/v1/outbox?state=delivered").json()["result"]["count"] == json!(2)
