@@ -85,12 +85,21 @@ fn default_concurrency() -> usize {
     8
 }
 
-/// `[store]`.
+/// `[store]`: one of `sqlite` and `postgres`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreCfg {
     /// The SQLite database file (created with its schema when missing).
-    pub sqlite: PathBuf,
+    #[serde(default)]
+    pub sqlite: Option<PathBuf>,
+    /// A PostgreSQL connection string (`host=… port=… user=… dbname=…`), for several
+    /// instances on one database.
+    #[serde(default)]
+    pub postgres: Option<String>,
+    /// How long a worker holds an outbox message it is sending before another instance may
+    /// send it again (milliseconds; by default three partner timeouts, at least 10 s).
+    #[serde(default)]
+    pub lease_ms: Option<u64>,
     /// A cap on the database's size in pages (SQLite `max_page_count`), for tests of a full
     /// disk; none by default.
     #[serde(default)]
@@ -227,6 +236,17 @@ impl Config {
         Ok(c)
     }
 
+    /// The lease of a message being sent.
+    pub fn lease_ms(&self) -> i64 {
+        let t = self.server.partner_timeout_ms.saturating_mul(3).max(10_000);
+        i64::try_from(self.store.lease_ms.unwrap_or(t)).unwrap_or(i64::MAX)
+    }
+
+    /// The SQLite file, when the store is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.store.sqlite.as_ref().map(|p| self.path(p))
+    }
+
     /// A path of the file, against its directory.
     pub fn path(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
@@ -237,6 +257,9 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), String> {
+        if self.store.sqlite.is_some() == self.store.postgres.is_some() {
+            return Err("[store] needs exactly one of `sqlite` and `postgres`".into());
+        }
         if self.catalog.crm_com.is_some() == self.catalog.policies.is_some() {
             return Err("[catalog] needs exactly one of `crm_com` and `policies`".into());
         }

@@ -18,12 +18,12 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot, Notify};
 use warranty_core::Role;
 
 use crate::config::{sha256_hex, Config};
+use crate::db::{Db, DbError, Lite, Pg, Row, Val};
 use crate::schema;
 use crate::store::{log_hash, Answer, Caller, Job, Post, Write};
 
@@ -126,8 +126,8 @@ pub struct App {
     keys: HashMap<String, Key>,
     body_limit: usize,
     buckets: Mutex<HashMap<String, Bucket>>,
-    readers: Mutex<Vec<Connection>>,
-    db: PathBuf,
+    readers: Mutex<Vec<Reader>>,
+    source: Source,
     audit_keys: Vec<Value>,
     boot: u64,
     counter: AtomicU64,
@@ -160,7 +160,10 @@ impl App {
             body_limit: cfg.server.body_limit,
             buckets: Mutex::new(HashMap::new()),
             readers: Mutex::new(Vec::new()),
-            db: cfg.path(&cfg.store.sqlite),
+            source: match (cfg.sqlite_path(), &cfg.store.postgres) {
+                (Some(p), _) => Source::Sqlite(p),
+                (None, url) => Source::Postgres(url.clone().unwrap_or_default()),
+            },
             audit_keys: cfg
                 .claims
                 .audit_key
@@ -212,18 +215,47 @@ impl App {
         }
     }
 
-    fn reader(&self) -> rusqlite::Result<Connection> {
+    fn reader(&self) -> Result<Reader, DbError> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        match pooled {
-            Some(c) => Ok(c),
-            None => schema::open_reader(&self.db),
+        match (pooled, &self.source) {
+            (Some(c), _) => Ok(c),
+            (None, Source::Sqlite(p)) => Ok(Reader::Lite(schema::open_reader(p)?)),
+            (None, Source::Postgres(url)) => Ok(Reader::Pg(Box::new(
+                crate::store::pg_connect(url).map_err(DbError)?,
+            ))),
         }
     }
 
-    fn give_back(&self, c: Connection) {
+    fn give_back(&self, c: Reader) {
+        if let Reader::Pg(p) = &c {
+            if p.is_closed() {
+                return;
+            }
+        }
         let mut r = self.readers.lock().unwrap_or_else(|p| p.into_inner());
         if r.len() < 16 {
             r.push(c);
+        }
+    }
+}
+
+/// Where reads come from.
+enum Source {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+/// A read connection.
+enum Reader {
+    Lite(rusqlite::Connection),
+    Pg(Box<postgres::Client>),
+}
+
+impl Reader {
+    fn with<T>(&mut self, f: impl FnOnce(&mut dyn Db) -> T) -> T {
+        match self {
+            Reader::Lite(c) => f(&mut Lite(c)),
+            Reader::Pg(c) => f(&mut Pg(&mut **c)),
         }
     }
 }
@@ -577,16 +609,28 @@ async fn read(
             _ => Answer::unavailable("the store thread did not answer"),
         };
     }
-    let conn = match app.reader() {
-        Ok(c) => c,
-        Err(e) => return Answer::unavailable(&e.to_string()),
-    };
-    let a = match read_db(app, &conn, name, segs, query) {
-        Ok(a) => a,
-        Err(e) => Answer::unavailable(&e.to_string()),
-    };
-    app.give_back(conn);
-    a
+    let app2 = app.clone();
+    let name = name.to_string();
+    let segs: Vec<String> = segs.iter().map(|x| (*x).to_string()).collect();
+    let query = query.to_string();
+    // Off the async threads: SQLite and the PostgreSQL client both block.
+    let r = tokio::task::spawn_blocking(move || {
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let mut reader = match app2.reader() {
+            Ok(c) => c,
+            Err(e) => return Answer::unavailable(&e.0),
+        };
+        let a = reader.with(|db| read_db(&app2.audit_keys, db, &name, &segs, &query));
+        match a {
+            Ok(a) => {
+                app2.give_back(reader);
+                a
+            }
+            Err(e) => Answer::unavailable(&e.0),
+        }
+    })
+    .await;
+    r.unwrap_or_else(|_| Answer::unavailable("a read failed"))
 }
 
 fn ok(v: &Value) -> Answer {
@@ -645,12 +689,12 @@ fn parsed(text: &str) -> Value {
 }
 
 fn read_db(
-    app: &App,
-    c: &Connection,
+    audit_keys: &[Value],
+    c: &mut dyn Db,
     name: &str,
     segs: &[&str],
     query: &str,
-) -> rusqlite::Result<Answer> {
+) -> Result<Answer, DbError> {
     let limit = query_param(query, "limit")
         .and_then(|l| l.parse::<i64>().ok())
         .unwrap_or(100)
@@ -658,37 +702,42 @@ fn read_db(
     let after = query_param(query, "after")
         .and_then(|l| l.parse::<i64>().ok())
         .unwrap_or(0);
+    let s = |r: &Row, i: usize| r.get(i).map(Val::string).unwrap_or_default();
+    let j = |r: &Row, i: usize| parsed(&r.get(i).map(Val::string).unwrap_or_default());
+    let int = |r: &Row, i: usize| r.get(i).and_then(Val::int);
+    let opt = |r: &Row, i: usize| r.get(i).and_then(|v| v.text().map(str::to_string));
     match (name, segs) {
         (_, ["v1", "activations", order]) => {
-            let mut st = c.prepare(
-                "SELECT line_id, serial, store, record, enqueued, at_ms FROM activations
-                 WHERE order_id = ?1 ORDER BY line_id",
-            )?;
-            let lines: Vec<Value> = st
-                .query_map(params![order], |r| {
-                    Ok(
-                        json!({"line_id": r.get::<_, String>(0)?, "serial": r.get::<_, String>(1)?,
-                        "store": r.get::<_, String>(2)?, "record": parsed(&r.get::<_, String>(3)?),
-                        "enqueued": parsed(&r.get::<_, String>(4)?), "at_ms": r.get::<_, i64>(5)?}),
-                    )
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            let lines: Vec<Value> = c
+                .query(
+                    "SELECT line_id, serial, store, record, enqueued, at_ms FROM activations
+                     WHERE order_id = ?1 ORDER BY line_id",
+                    &[(*order).into()],
+                )?
+                .iter()
+                .map(|r| {
+                    json!({"line_id": s(r, 0), "serial": s(r, 1), "store": s(r, 2),
+                        "record": j(r, 3), "enqueued": j(r, 4), "at_ms": int(r, 5)})
+                })
+                .collect();
             if lines.is_empty() {
                 return Ok(not_found(&format!("activation of order `{order}`")));
             }
             Ok(ok(&json!({"order_id": order, "lines": lines})))
         }
         (_, ["v1", "items", serial]) => {
-            let mut st = c.prepare(
-                "SELECT order_id, line_id, store, record FROM activations WHERE serial = ?1
-                 ORDER BY at_ms DESC, order_id, line_id LIMIT ?2",
-            )?;
-            let items: Vec<Value> = st
-                .query_map(params![serial, limit], |r| {
-                    Ok(json!({"order_id": r.get::<_, String>(0)?, "line_id": r.get::<_, String>(1)?,
-                        "store": r.get::<_, String>(2)?, "record": parsed(&r.get::<_, String>(3)?)}))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            let items: Vec<Value> = c
+                .query(
+                    "SELECT order_id, line_id, store, record FROM activations WHERE serial = ?1
+                     ORDER BY at_ms DESC, order_id, line_id LIMIT ?2",
+                    &[(*serial).into(), limit.into()],
+                )?
+                .iter()
+                .map(|r| {
+                    json!({"order_id": s(r, 0), "line_id": s(r, 1), "store": s(r, 2),
+                        "record": j(r, 3)})
+                })
+                .collect();
             if items.is_empty() {
                 return Ok(not_found(&format!("activated item with serial `{serial}`")));
             }
@@ -715,67 +764,66 @@ fn read_db(
                 }
             };
             let until = from.saturating_add(days.saturating_mul(86_400_000));
-            let mut st = c.prepare(
-                "SELECT order_id, line_id, serial, store, policy, record FROM activations
-                 WHERE end_ms >= ?1 AND end_ms < ?2 ORDER BY end_ms, order_id, line_id LIMIT ?3",
-            )?;
-            let items: Vec<Value> = st
-                .query_map(params![from, until, limit], |r| {
-                    let record = parsed(&r.get::<_, String>(5)?);
-                    Ok(json!({"order_id": r.get::<_, String>(0)?, "line_id": r.get::<_, String>(1)?,
-                        "serial": r.get::<_, String>(2)?, "store": r.get::<_, String>(3)?,
-                        "policy": r.get::<_, Option<String>>(4)?, "end": record["end"]}))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            let items: Vec<Value> = c
+                .query(
+                    "SELECT order_id, line_id, serial, store, policy, record FROM activations
+                     WHERE end_ms >= ?1 AND end_ms < ?2 ORDER BY end_ms, order_id, line_id LIMIT ?3",
+                    &[from.into(), until.into(), limit.into()],
+                )?
+                .iter()
+                .map(|r| {
+                    json!({"order_id": s(r, 0), "line_id": s(r, 1), "serial": s(r, 2),
+                        "store": s(r, 3), "policy": opt(r, 4), "end": j(r, 5)["end"]})
+                })
+                .collect();
             Ok(ok(&json!({"days": days, "items": items})))
         }
         ("read", ["v1", "claims", id]) => {
-            let row: Option<(String, String)> = c
-                .prepare("SELECT claim, state FROM claims WHERE id = ?1")?
-                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let Some((claim, state)) = row else {
+            let Some(row) = c.one(
+                "SELECT claim, state FROM claims WHERE id = ?1",
+                &[(*id).into()],
+            )?
+            else {
                 return Ok(not_found(&format!("claim `{id}`")));
             };
-            let mut st = c.prepare("SELECT meta FROM attachments WHERE claim = ?1 ORDER BY seq")?;
-            let attachments: Vec<Value> = st
-                .query_map(params![id], |r| Ok(parsed(&r.get::<_, String>(0)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+            let attachments: Vec<Value> = c
+                .query(
+                    "SELECT meta FROM attachments WHERE claim = ?1 ORDER BY seq",
+                    &[(*id).into()],
+                )?
+                .iter()
+                .map(|r| j(r, 0))
+                .collect();
             Ok(ok(
-                &json!({"id": id, "claim": parsed(&claim), "state": parsed(&state),
+                &json!({"id": id, "claim": j(&row, 0), "state": j(&row, 1),
                         "attachments": attachments}),
             ))
         }
         (_, ["v1", "claims", id, "audit"]) => {
             let entries = claim_entries(c, id)?;
-            if entries.is_empty() {
-                let exists: Option<i64> = c
-                    .prepare("SELECT 1 FROM claims WHERE id = ?1")?
-                    .query_row(params![id], |r| r.get(0))
-                    .optional()?;
-                if exists.is_none() {
-                    return Ok(not_found(&format!("claim `{id}`")));
-                }
+            if entries.is_empty()
+                && c.one("SELECT 1 FROM claims WHERE id = ?1", &[(*id).into()])?
+                    .is_none()
+            {
+                return Ok(not_found(&format!("claim `{id}`")));
             }
-            let verdict = verify(&entries, &app.audit_keys);
+            let verdict = verify(&entries, audit_keys);
             Ok(ok(
                 &json!({"id": id, "entries": entries, "verdict": verdict}),
             ))
         }
         (_, ["v1", "audit", "verify"]) => {
-            let mut ids = Vec::new();
-            {
-                let mut st = c.prepare("SELECT id FROM claims ORDER BY id")?;
-                for r in st.query_map([], |r| r.get::<_, String>(0))? {
-                    ids.push(r?);
-                }
-            }
+            let ids: Vec<String> = c
+                .query("SELECT id FROM claims ORDER BY id", &[])?
+                .iter()
+                .map(|r| s(r, 0))
+                .collect();
             let mut broken = Vec::new();
             let mut entries_n = 0usize;
             for id in &ids {
                 let entries = claim_entries(c, id)?;
                 entries_n = entries_n.saturating_add(entries.len());
-                let v = verify(&entries, &app.audit_keys);
+                let v = verify(&entries, audit_keys);
                 if v["valid"] != json!(true) {
                     broken.push(json!({"claim": id, "verdict": v}));
                 }
@@ -784,50 +832,49 @@ fn read_db(
             let valid = broken.is_empty() && api["valid"] == json!(true);
             Ok(ok(
                 &json!({"valid": valid, "claims": ids.len(), "claim_entries": entries_n,
-                "authenticated": !app.audit_keys.is_empty(), "broken_claims": broken,
+                "authenticated": !audit_keys.is_empty(), "broken_claims": broken,
                 "api_log": api}),
             ))
         }
         (_, ["v1", "audit", "api"]) => {
-            let mut st = c.prepare(
-                "SELECT seq, request_id, at_ms, key_id, role, method, path, status, body_sha256, hash
-                 FROM api_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            )?;
-            let entries: Vec<Value> = st
-                .query_map(params![after, limit], |r| {
-                    Ok(
-                        json!({"seq": r.get::<_, i64>(0)?, "request_id": r.get::<_, String>(1)?,
-                        "at_ms": r.get::<_, i64>(2)?, "key_id": r.get::<_, String>(3)?,
-                        "role": r.get::<_, String>(4)?, "method": r.get::<_, String>(5)?,
-                        "path": r.get::<_, String>(6)?, "status": r.get::<_, i64>(7)?,
-                        "body_sha256": r.get::<_, String>(8)?, "hash": r.get::<_, String>(9)?}),
-                    )
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            let entries: Vec<Value> = c
+                .query(
+                    "SELECT seq, request_id, at_ms, key_id, role, method, path, status, body_sha256, hash
+                     FROM api_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    &[after.into(), limit.into()],
+                )?
+                .iter()
+                .map(|r| {
+                    json!({"seq": int(r, 0), "request_id": s(r, 1), "at_ms": int(r, 2),
+                        "key_id": s(r, 3), "role": s(r, 4), "method": s(r, 5), "path": s(r, 6),
+                        "status": int(r, 7), "body_sha256": s(r, 8), "hash": s(r, 9)})
+                })
+                .collect();
             Ok(ok(&json!({"entries": entries})))
         }
         (_, ["v1", "reports", "claims"]) => {
-            let mut st = c.prepare(
-                "SELECT id, claim, state, submitted_at, approved_at FROM claims ORDER BY id",
-            )?;
-            let claims: Vec<Value> = st
-                .query_map([], |r| {
-                    let claim = parsed(&r.get::<_, String>(1)?);
-                    let state = parsed(&r.get::<_, String>(2)?);
-                    let mut s = json!({"id": r.get::<_, String>(0)?, "status": state["status"],
-                        "validation": state["validation"],
-                        "submitted_at": r.get::<_, Option<String>>(3)?,
-                        "approved_at": r.get::<_, Option<String>>(4)?});
+            let claims: Vec<Value> = c
+                .query(
+                    "SELECT id, claim, state, submitted_at, approved_at FROM claims ORDER BY id",
+                    &[],
+                )?
+                .iter()
+                .map(|r| {
+                    let claim = j(r, 1);
+                    let state = j(r, 2);
+                    let mut sm = json!({"id": s(r, 0), "status": state["status"],
+                        "validation": state["validation"], "submitted_at": opt(r, 3),
+                        "approved_at": opt(r, 4)});
                     if let Some(total) = claim["total"].as_str() {
-                        s["claimed"] = Value::from(total);
-                        s["currency"] = claim["lines"][0]["currency"].clone();
+                        sm["claimed"] = Value::from(total);
+                        sm["currency"] = claim["lines"][0]["currency"].clone();
                     }
                     if let Some(reason) = claim["reason"].as_str() {
-                        s["reason"] = Value::from(reason);
+                        sm["reason"] = Value::from(reason);
                     }
-                    Ok(s)
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                    sm
+                })
+                .collect();
             let v: Value = parsed(&warranty_core::call(
                 &json!({"op": "claims_report", "claims": claims}).to_string(),
             ));
@@ -858,48 +905,54 @@ fn read_db(
                     &format!("state is one of {}", known.join(", ")),
                 ));
             }
-            let mut st = c.prepare(
-                "SELECT message, dropped_reason FROM outbox_messages WHERE state = ?1 AND id > ?2
-                 ORDER BY id LIMIT ?3",
-            )?;
-            let messages: Vec<Value> = st
-                .query_map(params![state, after, limit], |r| {
-                    let mut m = parsed(&r.get::<_, String>(0)?);
-                    m["dropped_reason"] = r.get::<_, Option<String>>(1)?.into();
+            let messages: Vec<Value> = c
+                .query(
+                    "SELECT message, dropped_reason FROM outbox_messages WHERE state = ?1 AND id > ?2
+                     ORDER BY id LIMIT ?3",
+                    &[state.into(), after.into(), limit.into()],
+                )?
+                .iter()
+                .map(|r| {
+                    let mut m = j(r, 0);
+                    m["dropped_reason"] = opt(r, 1).into();
                     // The body may carry personal data; the queue shows its hash.
                     if let Some(o) = m.as_object_mut() {
                         o.remove("payload");
                     }
-                    Ok(m)
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let count: i64 = c
-                .prepare("SELECT COUNT(*) FROM outbox_messages WHERE state = ?1")?
-                .query_row(params![state], |r| r.get(0))?;
+                    m
+                })
+                .collect();
+            let count = c.count(
+                "SELECT COUNT(*) FROM outbox_messages WHERE state = ?1",
+                &[state.into()],
+            )?;
             Ok(ok(
                 &json!({"state": state, "count": count, "messages": messages}),
             ))
         }
         (_, ["v1", "subscriptions"]) => {
-            let mut st = c.prepare("SELECT name, url, active FROM subscriptions ORDER BY name")?;
-            let subs: Vec<Value> = st
-                .query_map([], |r| {
-                    Ok(
-                        json!({"name": r.get::<_, String>(0)?, "url": r.get::<_, String>(1)?,
-                        "active": r.get::<_, bool>(2)?}),
-                    )
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            let subs: Vec<Value> = c
+                .query(
+                    "SELECT name, url, active FROM subscriptions ORDER BY name",
+                    &[],
+                )?
+                .iter()
+                .map(|r| json!({"name": s(r, 0), "url": s(r, 1), "active": int(r, 2) != Some(0)}))
+                .collect();
             Ok(ok(&json!({"subscriptions": subs})))
         }
         _ => Ok(err(404, "NOT_FOUND", "", "no such endpoint")),
     }
 }
 
-fn claim_entries(c: &Connection, id: &str) -> rusqlite::Result<Vec<Value>> {
-    let mut st = c.prepare("SELECT entry FROM claim_audit WHERE claim = ?1 ORDER BY seq")?;
-    let rows = st.query_map(params![id], |r| Ok(parsed(&r.get::<_, String>(0)?)))?;
-    rows.collect()
+fn claim_entries(c: &mut dyn Db, id: &str) -> Result<Vec<Value>, DbError> {
+    Ok(c.query(
+        "SELECT entry FROM claim_audit WHERE claim = ?1 ORDER BY seq",
+        &[id.into()],
+    )?
+    .iter()
+    .map(|r| parsed(&r.first().map(Val::string).unwrap_or_default()))
+    .collect())
 }
 
 /// The core's `verify_audit`, with the audit key when one is configured.
@@ -911,36 +964,36 @@ fn verify(entries: &[Value], keys: &[Value]) -> Value {
 }
 
 /// Recomputes the API log's hash chain and each body's hash.
-fn verify_api_log(c: &Connection) -> rusqlite::Result<Value> {
-    let mut st = c.prepare(
+fn verify_api_log(c: &mut dyn Db) -> Result<Value, DbError> {
+    let rows = c.query(
         "SELECT seq, request_id, at_ms, key_id, role, method, path, status, body, body_sha256,
                 prev_hash, hash FROM api_log ORDER BY seq",
+        &[],
     )?;
+    let s = |r: &Row, i: usize| r.get(i).map(Val::string).unwrap_or_default();
     let mut prev: Option<String> = None;
     let mut n = 0u64;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
+    for r in &rows {
         n = n.saturating_add(1);
-        let seq: i64 = r.get(0)?;
-        let body: String = r.get(8)?;
-        let body_sha: String = r.get(9)?;
-        let stored_prev: Option<String> = r.get(10)?;
-        let hash: String = r.get(11)?;
-        let status: i64 = r.get(7)?;
+        let seq = r.first().and_then(Val::int).unwrap_or(0);
+        let body_sha = s(r, 9);
+        let stored_prev = r.get(10).and_then(|v| v.text().map(str::to_string));
+        let hash = s(r, 11);
+        let status = r.get(7).and_then(Val::int).unwrap_or(0);
         let expect = log_hash(
             prev.as_deref(),
-            &r.get::<_, String>(1)?,
-            r.get(2)?,
-            &r.get::<_, String>(3)?,
-            &r.get::<_, String>(4)?,
-            &r.get::<_, String>(5)?,
-            &r.get::<_, String>(6)?,
+            &s(r, 1),
+            r.get(2).and_then(Val::int).unwrap_or(0),
+            &s(r, 3),
+            &s(r, 4),
+            &s(r, 5),
+            &s(r, 6),
             u16::try_from(status).unwrap_or(0),
             &body_sha,
         );
         let problem = if stored_prev != prev {
             Some("prev_hash is not the previous entry's hash")
-        } else if sha256_hex(body.as_bytes()) != body_sha {
+        } else if sha256_hex(s(r, 8).as_bytes()) != body_sha {
             Some("the body does not match its hash")
         } else if expect != hash {
             Some("the entry does not match its hash")

@@ -6,12 +6,14 @@
 //! No rule is written here: every decision is a dispatcher call (`warranty_core::Engine`).
 //!
 //! - [`config`]: the TOML file;
-//! - [`schema`]: the SQLite schema and its migrations;
-//! - [`store`]: the one writer thread (group commit, the transactional outbox);
+//! - [`db`]: SQLite and PostgreSQL behind one small interface;
+//! - [`schema`]: the schema and its migrations, for each;
+//! - [`store`]: each instance's writer thread (group commit, the transactional outbox, leases);
 //! - [`http`]: routing, keys and roles, limits, idempotency, the read endpoints;
 //! - [`worker`]: the outbox's requests over HTTP.
 
 pub mod config;
+pub mod db;
 pub mod http;
 pub mod schema;
 pub mod store;
@@ -65,7 +67,8 @@ pub fn run(config: PathBuf, o: Overrides) -> Result<(), String> {
     }
     if let Some(db) = o.db {
         // Against the working directory, as given on the command line.
-        cfg.store.sqlite = std::env::current_dir().map(|d| d.join(&db)).unwrap_or(db);
+        cfg.store.sqlite = Some(std::env::current_dir().map(|d| d.join(&db)).unwrap_or(db));
+        cfg.store.postgres = None;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -77,7 +80,11 @@ pub fn run(config: PathBuf, o: Overrides) -> Result<(), String> {
     let (jobs, rx) = tokio::sync::mpsc::channel(4096);
     let wake = Arc::new(tokio::sync::Notify::new());
     let app = Arc::new(http::App::new(&cfg, jobs.clone(), wake.clone()));
-    let db = cfg.path(&cfg.store.sqlite);
+    let db = match (cfg.sqlite_path(), &cfg.store.postgres) {
+        (Some(p), _) => p.display().to_string(),
+        (None, Some(_)) => "postgres".to_string(),
+        (None, None) => String::new(),
+    };
     let store = store::Store::open(store::StoreSettings::new(cfg), http::now_ms())?;
     std::thread::Builder::new()
         .name("wty-store".into())
@@ -88,10 +95,7 @@ pub fn run(config: PathBuf, o: Overrides) -> Result<(), String> {
             .await
             .map_err(|e| format!("{listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        println!(
-            "wty serve: listening on http://{addr} (store {})",
-            db.display()
-        );
+        println!("wty serve: listening on http://{addr} (store {db})");
         tokio::spawn(worker::run(jobs, wake, timeout, concurrency));
         http::serve(listener, app).await;
         Ok(())
