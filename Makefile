@@ -28,7 +28,7 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 .PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes \
-	python python-test python-fleet fleet bench-python serve serve-test bench-serve bench-serve-faults
+	python python-test python-fleet fleet bench-python serve serve-test serve-pg-test bench-serve bench-serve-faults
 
 all: build
 
@@ -49,7 +49,7 @@ demo:
 	$(CARGO) run --quiet --release --bin wty -- demo
 
 ## Installs what is missing, builds everything, runs every suite.
-test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test python-fleet wasm node-test ts-check browser-test fuzz-check hostile-check bench-check serve-test
+test: tools fmt-check clippy doc deny build unit vectors-check conformance header-check c-test python-test python-fleet wasm node-test ts-check browser-test fuzz-check hostile-check bench-check serve-test serve-pg-test
 	@echo "make test: all suites passed"
 
 ## Builds the workspace in release: the CLI, both C libraries, the benches.
@@ -333,6 +333,11 @@ clean:
 serve-test:
 	bash scripts/serve-schemathesis.sh
 
+## The same suites on PostgreSQL: a throw-away cluster on loopback, two instances sharing it
+## in the fault runs (one killed each run).
+serve-pg-test:
+	bash scripts/serve-pg-test.sh
+
 ## `wty serve` on the bundled example data (examples/serve.toml, SQLite in target/serve/),
 ## with the fake partner on 127.0.0.1:8788 taking the registrations and webhooks. Ctrl-C stops.
 serve:
@@ -348,6 +353,8 @@ serve:
 bench-serve:
 	bash scripts/bench-serve.sh
 
-## The crash-safety run at full size: 200 kill -9 runs (`make test` runs 12).
+## The crash-safety run at full size: 200 kill -9 runs on SQLite, then 200 with two
+## instances on PostgreSQL (`make test` runs 12 of each).
 bench-serve-faults:
 	WTY_FAULT_RUNS=200 $(CARGO) test --release -p warranty-server --test faults -- --nocapture
+	WTY_FAULT_RUNS=200 bash scripts/serve-pg-test.sh

@@ -11,6 +11,8 @@ have cargo || { echo "ensure-tools: cargo is required (rustup)" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 have python3 || apt_install python3
+# wty serve's PostgreSQL suite (scripts/pg-cluster.sh): Debian's server, a cluster in a temp dir.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 # The Python package's venv (scripts/ensure-python.sh) and Spark's Java for the fleet example.
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 have java || apt_install openjdk-17-jre-headless

@@ -4,7 +4,10 @@
 //! (12 by default; `make bench-serve-faults` runs 200). After each restart every request
 //! that got a 2xx is in the store and the audit log verifies; at the end every outbox message
 //! is delivered (the partner saw its key) or dead-lettered with its reason, the partner saw
-//! no request the store does not know, and a key was only ever sent again with its body.
+//! no request the store does not know, a key was only ever sent again with its body, and
+//! never while a request with it was still in flight. With `WTY_TEST_PG` (`make
+//! serve-pg-test`) two instances share a PostgreSQL database and one of them is killed each
+//! run.
 
 #![allow(
     clippy::unwrap_used,
@@ -215,31 +218,36 @@ fn killed_at_random_moments_nothing_lost_nothing_sent_twice() {
             cap_ms: 200,
             max_attempts: 6,
             partner_timeout_ms: 150,
+            lease_ms: Some(1000),
             ..Setup::default()
         },
     );
     let acked = Arc::new(Mutex::new(Acked::default()));
     let mut rng = Rng(2026);
+    // On PostgreSQL two instances share the database; one of them is killed each run.
+    let instances = if pg_base().is_some() { 2 } else { 1 };
+    let mut servers: Vec<Proc> = (0..instances).map(|_| server(&cfg)).collect();
     for run in 0..runs {
-        let mut s = server(&cfg);
         let stop = Arc::new(AtomicBool::new(false));
-        let clients: Vec<_> = (0..3u64)
+        let clients: Vec<_> = (0..3usize)
             .map(|c| {
-                let (addr, stop, acked) = (s.addr.clone(), stop.clone(), acked.clone());
+                let addr = servers[c % instances].addr.clone();
+                let (stop, acked) = (stop.clone(), acked.clone());
                 let seed = rng.next() | 1;
-                std::thread::spawn(move || client(addr, seed + c, run, stop, acked))
+                std::thread::spawn(move || client(addr, seed + c as u64, run, stop, acked))
             })
             .collect();
         std::thread::sleep(Duration::from_millis(30 + rng.next() % 400));
-        s.kill();
+        let victim = usize::try_from(rng.next()).unwrap() % instances;
+        servers[victim].kill();
         stop.store(true, Ordering::Relaxed);
         for c in clients {
             c.join().unwrap();
         }
-        let s = server(&cfg);
-        check_store(&s.addr, &acked.lock().unwrap(), Some(run));
-        drop(s);
+        servers[victim] = server(&cfg);
+        check_store(&servers[0].addr, &acked.lock().unwrap(), Some(run));
     }
+    drop(servers);
     // Let the worker finish: nothing pending or in flight.
     let s = server(&cfg);
     let idle = wait_for(120, || {
@@ -253,14 +261,13 @@ fn killed_at_random_moments_nothing_lost_nothing_sent_twice() {
     drop(s);
     p.kill();
     // Every message's fate, against what the partner received.
-    let c = rusqlite::Connection::open(dir.join("warranty.db")).unwrap();
-    let messages: Vec<Value> = c
-        .prepare("SELECT message FROM outbox_messages ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(0))
-        .unwrap()
-        .map(|m| serde_json::from_str(&m.unwrap()).unwrap())
-        .collect();
+    let messages: Vec<Value> = with_db(&dir, |db| {
+        db.query("SELECT message FROM outbox_messages ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::from_str(&r[0].string()).unwrap())
+            .collect()
+    });
     let received: Vec<Value> = std::fs::read_to_string(&log)
         .unwrap_or_default()
         .lines()
@@ -296,6 +303,20 @@ fn killed_at_random_moments_nothing_lost_nothing_sent_twice() {
                 assert!(m["reason"].as_str().is_some_and(|r| !r.is_empty()), "{m}");
             }
             other => panic!("message {key} is still {other}"),
+        }
+    }
+    // Never sent twice at once: after a request the sender gave up on (the partner held it
+    // past the 150 ms timeout), the next one with its key comes after that timeout — from
+    // whichever instance, its lease having run out if the sender died.
+    for (key, reqs) in &by_key {
+        for w in reqs.windows(2) {
+            if w[0]["answer"] == json!("timeout") {
+                let gap = w[1]["at_ms"].as_i64().unwrap() - w[0]["at_ms"].as_i64().unwrap();
+                assert!(
+                    gap >= 140,
+                    "key {key} was sent again {gap} ms after a request still in flight"
+                );
+            }
         }
     }
     for (key, reqs) in &by_key {

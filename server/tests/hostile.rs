@@ -86,7 +86,6 @@ fn hostile_bodies_never_5xx_never_change_anything() {
     );
     let s = server(&cfg);
     let a = &s.addr;
-    let db = dir.join("warranty.db");
     assert_eq!(
         post(a, TILL, "/v1/claims", "setup", &claim("H-1")).status,
         201
@@ -104,7 +103,7 @@ fn hostile_bodies_never_5xx_never_change_anything() {
         "/v1/subscriptions/crm/deactivate",
     ];
     let bodies = hostile_bodies();
-    let mut last = counts(&db);
+    let mut last = counts(&dir);
     let (mut n, mut accepted) = (0u64, 0u64);
     for (i, body) in bodies.iter().enumerate() {
         for e in endpoints {
@@ -131,7 +130,7 @@ fn hostile_bodies_never_5xx_never_change_anything() {
             if (200..300).contains(&r.status) {
                 assert_eq!(v["ok"], serde_json::json!(true));
                 accepted += 1;
-                last = counts(&db);
+                last = counts(&dir);
             } else {
                 assert_eq!(v["ok"], serde_json::json!(false), "{}", r.body);
                 for k in ["code", "path", "message"] {
@@ -139,7 +138,7 @@ fn hostile_bodies_never_5xx_never_change_anything() {
                 }
                 if e != "/v1/coverage" && i % 7 == 0 {
                     assert_eq!(
-                        counts(&db),
+                        counts(&dir),
                         last,
                         "a refused request at {e} changed the store (body {i})"
                     );
@@ -147,7 +146,7 @@ fn hostile_bodies_never_5xx_never_change_anything() {
             }
         }
     }
-    assert_eq!(counts(&db), last);
+    assert_eq!(counts(&dir), last);
     let v = get(a, OWNER, "/v1/audit/verify").json();
     assert_eq!(v["result"]["valid"], serde_json::json!(true), "{v}");
     println!("hostile: {n} requests, {accepted} accepted, no 5xx");

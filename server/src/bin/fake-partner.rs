@@ -102,9 +102,13 @@ async fn handle(
         let mut g = p.lock().unwrap_or_else(|e| e.into_inner());
         let a = g.answer();
         g.n = g.n.wrapping_add(1);
-        let line = json!({"n": g.n, "method": method, "path": path, "idempotency_key": key,
-            "body_sha256": sha256_hex(&body), "signed": signed, "authorization": auth,
-            "answer": a.name()});
+        let at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let line = json!({"n": g.n, "at_ms": at_ms, "method": method, "path": path,
+            "idempotency_key": key, "body_sha256": sha256_hex(&body), "signed": signed,
+            "authorization": auth, "answer": a.name()});
         if let Some(f) = g.log.as_mut() {
             let _ = writeln!(f, "{line}");
             let _ = f.flush();

@@ -56,6 +56,46 @@ pub struct Setup {
     pub body_limit: usize,
     pub max_pages: Option<u64>,
     pub partner_timeout_ms: u64,
+    pub lease_ms: Option<u64>,
+}
+
+/// The PostgreSQL cluster of `make serve-pg-test` (`WTY_TEST_PG`, a connection string
+/// without a database): when set, every test's store is a fresh database there.
+pub fn pg_base() -> Option<String> {
+    std::env::var("WTY_TEST_PG").ok().filter(|s| !s.is_empty())
+}
+
+/// A fresh PostgreSQL database on the test cluster; its connection string.
+fn pg_database(name: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let base = pg_base().unwrap();
+    let db = format!(
+        "wty_{}_{}_{}",
+        name.replace('-', "_"),
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut c =
+        postgres::Client::connect(&format!("{base} dbname=postgres"), postgres::NoTls).unwrap();
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    format!("{base} dbname={db}")
+}
+
+/// Runs `f` on the test's store (SQLite or PostgreSQL).
+pub fn with_db<T>(dir: &Path, f: impl FnOnce(&mut dyn warranty_server::db::Db) -> T) -> T {
+    use warranty_server::db::{Lite, Pg};
+    match std::fs::read_to_string(dir.join("store-url")) {
+        Ok(url) => {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            f(&mut Pg(&mut c))
+        }
+        Err(_) => {
+            let c = rusqlite::Connection::open(dir.join("warranty.db")).unwrap();
+            f(&mut Lite(&c))
+        }
+    }
 }
 
 impl Default for Setup {
@@ -68,6 +108,7 @@ impl Default for Setup {
             body_limit: 65536,
             max_pages: None,
             partner_timeout_ms: 500,
+            lease_ms: None,
         }
     }
 }
@@ -98,8 +139,9 @@ body_limit = {body_limit}
 partner_timeout_ms = {timeout}
 
 [store]
-sqlite = "{db}"
+{store}
 {max_pages}
+{lease}
 
 [catalog]
 crm_com = "{crm}"
@@ -132,7 +174,18 @@ secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 "#,
         body_limit = s.body_limit,
         timeout = s.partner_timeout_ms,
-        db = dir.join("warranty.db").display(),
+        store = match pg_base() {
+            Some(_) => {
+                let url = pg_database(dir.file_name().unwrap().to_str().unwrap());
+                std::fs::write(dir.join("store-url"), &url).unwrap();
+                format!("postgres = \"{url}\"")
+            }
+            None => format!("sqlite = \"{}\"", dir.join("warranty.db").display()),
+        },
+        lease = s
+            .lease_ms
+            .map(|l| format!("lease_ms = {l}"))
+            .unwrap_or_default(),
         max_pages = s
             .max_pages
             .map(|p| format!("max_pages = {p}"))
@@ -312,23 +365,21 @@ pub fn claim(id: &str) -> String {
 }
 
 /// Row counts of the tables a request may change.
-pub fn counts(db: &Path) -> Vec<i64> {
-    let c = rusqlite::Connection::open(db).unwrap();
-    [
-        "activations",
-        "claims",
-        "claim_audit",
-        "attachments",
-        "outbox_messages",
-        "subscriptions",
-        "admin_actions",
-    ]
-    .iter()
-    .map(|t| {
-        c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap()
+pub fn counts(dir: &Path) -> Vec<i64> {
+    with_db(dir, |db| {
+        [
+            "activations",
+            "claims",
+            "claim_audit",
+            "attachments",
+            "outbox_messages",
+            "subscriptions",
+            "admin_actions",
+        ]
+        .iter()
+        .map(|t| db.count(&format!("SELECT COUNT(*) FROM {t}"), &[]).unwrap())
+        .collect()
     })
-    .collect()
 }
 
 /// Waits until `f` holds (up to `secs`).

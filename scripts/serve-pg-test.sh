@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# wty serve's suites on PostgreSQL (`make serve-pg-test`, part of `make test`): a throw-away
+# cluster of Debian's postgresql in a temp dir on loopback (scripts/pg-cluster.sh), the API and
+# hostile-body suites with every test's store a fresh database there, and the kill -9 fault
+# runs with two instances sharing one database, one of them killed each run
+# (WTY_FAULT_RUNS, 12 by default). The cluster is stopped and removed after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d /tmp/wty-pg.XXXXXX)
+port=${PG_PORT:-$(( 56000 + RANDOM % 4000 ))}
+trap 'bash scripts/pg-cluster.sh stop "$dir"' EXIT
+url=$(bash scripts/pg-cluster.sh start "$dir" "$port")
+echo "serve-pg-test: PostgreSQL on 127.0.0.1:$port ($dir)"
+WTY_TEST_PG="$url" cargo test --release -p warranty-server --test api --test hostile --test faults -- --nocapture
