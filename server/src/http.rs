@@ -529,9 +529,10 @@ async fn route(app: &Arc<App>, req: Request<Incoming>, rid: &str) -> Answer {
     if app.jobs.send(Job::Post(Box::new(post), tx)).await.is_err() {
         return Answer::unavailable("the store thread stopped");
     }
+    // A closed channel: the group this job was in was rolled back before it ran.
     let a = rx
         .await
-        .unwrap_or_else(|_| Answer::unavailable("the store thread stopped"));
+        .unwrap_or_else(|_| Answer::unavailable("the transaction was rolled back"));
     if a.status < 300 {
         app.wake.notify_one();
     }

@@ -62,12 +62,12 @@ pub async fn run(
                     _ = wake.notified() => {}
                 }
             }
-            Ok(Err(_)) => {
-                // The store could not write the poll's record: nothing was sent.
+            Ok(Err(_)) | Err(_) => {
+                // The store could not write the poll's record (its group was rolled back):
+                // nothing was sent; try again shortly.
                 drop(permit);
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            Err(_) => return,
         }
     }
 }
@@ -112,9 +112,11 @@ async fn report(jobs: &mpsc::Sender<Job>, id: u64, outcome: Outcome) {
             return;
         }
         match rx.await {
-            Ok(Ok(())) | Err(_) => return,
+            Ok(Ok(())) => return,
             Ok(Err(e)) if e.contains("not in flight") || e.contains("no message") => return,
-            Ok(Err(_)) => {
+            // The store could not write it (an error, or its group rolled back before this
+            // job ran): the answer stays true, report it again.
+            Ok(Err(_)) | Err(_) => {
                 outcome = Some(keep);
                 let ms = 100u64.saturating_mul(u64::from(attempt.min(20)).saturating_add(1));
                 tokio::time::sleep(Duration::from_millis(ms)).await;
