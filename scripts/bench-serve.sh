@@ -11,13 +11,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 cargo build --quiet --release -p warranty-server
 OUT=target/serve-bench
 rm -rf "$OUT" && mkdir -p "$OUT"
-sed -e "s|^rate_per_second = .*|rate_per_second = 10000000|" \
-    -e "s|^rate_burst = .*|rate_burst = 10000000|" \
-    -e "s|^listen = .*|listen = \"127.0.0.1:18790\"|" \
-    -e "s|^crm_com = .*|crm_com = \"$PWD/examples/crm-com-policies.json\"|" \
-    -e "s|^sqlite = .*|sqlite = \"$PWD/$OUT/warranty.db\"|" \
-    -e "s|http://127.0.0.1:8788|http://127.0.0.1:18791|g" \
-    examples/serve.toml > "$OUT/serve.toml"
+bash scripts/serve-config.sh "$PWD/$OUT" 127.0.0.1:18790 http://127.0.0.1:18791 > "$OUT/serve.toml"
 target/release/fake-partner --script ok --listen 127.0.0.1:18791 > /dev/null &
 P=$!
 target/release/wty-serve --config "$OUT/serve.toml" > "$OUT/serve.log" 2>&1 &

@@ -13,13 +13,7 @@ want="schemathesis==4.32.5"
 cargo build --quiet --release -p warranty-server
 OUT=target/serve-schemathesis
 rm -rf "$OUT" && mkdir -p "$OUT"
-sed -e "s|^rate_per_second = .*|rate_per_second = 10000000|" \
-    -e "s|^rate_burst = .*|rate_burst = 10000000|" \
-    -e "s|^listen = .*|listen = \"127.0.0.1:0\"|" \
-    -e "s|^crm_com = .*|crm_com = \"$PWD/examples/crm-com-policies.json\"|" \
-    -e "s|^sqlite = .*|sqlite = \"$PWD/$OUT/warranty.db\"|" \
-    -e "s|http://127.0.0.1:8788|http://127.0.0.1:9|g" \
-    examples/serve.toml > "$OUT/serve.toml"
+bash scripts/serve-config.sh "$PWD/$OUT" 127.0.0.1:0 http://127.0.0.1:9 > "$OUT/serve.toml"
 target/release/wty-serve --config "$OUT/serve.toml" > "$OUT/serve.log" 2>&1 &
 S=$!
 trap 'kill $S 2>/dev/null || true' EXIT

@@ -418,20 +418,20 @@ impl Store {
         let engine = &mut self.engine;
         let cfg = &self.cfg;
         let instance = self.instance.as_str();
+        let run = |db: &mut dyn Db| {
+            Ctx {
+                db,
+                engine,
+                cfg,
+                instance,
+            }
+            .run_jobs(group, writes, &mut replies)
+        };
         let result = match &mut self.backend {
             Backend::Lite(conn) => (|| -> Result<(), StoreError> {
                 let tx =
                     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                {
-                    let mut db = Lite(&tx);
-                    let mut cx = Ctx {
-                        db: &mut db,
-                        engine,
-                        cfg,
-                        instance,
-                    };
-                    cx.run_jobs(group, writes, &mut replies)?;
-                }
+                run(&mut Lite(&tx))?;
                 tx.commit()?;
                 Ok(())
             })(),
@@ -444,16 +444,7 @@ impl Store {
                     return Err(StoreError("postgres: not connected".into()));
                 };
                 let mut tx = c.transaction()?;
-                {
-                    let mut db = Pg(&mut tx);
-                    let mut cx = Ctx {
-                        db: &mut db,
-                        engine,
-                        cfg,
-                        instance,
-                    };
-                    cx.run_jobs(group, writes, &mut replies)?;
-                }
+                run(&mut Pg(&mut tx))?;
                 tx.commit()?;
                 Ok(())
             })(),

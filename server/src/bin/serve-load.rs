@@ -36,18 +36,24 @@ struct Opts {
     run: String,
 }
 
-async fn connection(o: Arc<Opts>, c: usize, until: Instant) -> Result<(Vec<u32>, u64), String> {
-    let stream = TcpStream::connect(&o.host)
-        .await
-        .map_err(|e| e.to_string())?;
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+
+/// A keep-alive HTTP/1.1 connection.
+async fn connect(host: &str) -> Result<Sender, String> {
+    let stream = TcpStream::connect(host).await.map_err(|e| e.to_string())?;
     let _ = stream.set_nodelay(true);
-    let (mut sender, conn) =
+    let (sender, conn) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
             .map_err(|e| e.to_string())?;
     tokio::spawn(async move {
         let _ = conn.await;
     });
+    Ok(sender)
+}
+
+async fn connection(o: Arc<Opts>, c: usize, until: Instant) -> Result<(Vec<u32>, u64), String> {
+    let mut sender = connect(&o.host).await?;
     let mut lat = Vec::new();
     let mut errors = 0u64;
     let mut i = 0u64;
@@ -238,16 +244,7 @@ fn main() {
 }
 
 async fn warm_up(o: &Arc<Opts>) -> Result<(), String> {
-    let stream = TcpStream::connect(&o.host)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
+    let mut sender = connect(&o.host).await?;
     let order = format!("{}-warm", o.run);
     let body = sale(&order);
     let req = hyper::Request::builder()
