@@ -610,28 +610,35 @@ async fn read(
             _ => Answer::unavailable("the store thread did not answer"),
         };
     }
+    if matches!(app.source, Source::Sqlite(_)) {
+        // A WAL read of a few rows: microseconds, done in place.
+        return read_with(app, name, segs, query);
+    }
+    // The PostgreSQL client blocks (it runs its own runtime): off the async threads.
     let app2 = app.clone();
     let name = name.to_string();
     let segs: Vec<String> = segs.iter().map(|x| (*x).to_string()).collect();
     let query = query.to_string();
-    // Off the async threads: SQLite and the PostgreSQL client both block.
-    let r = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-        let mut reader = match app2.reader() {
-            Ok(c) => c,
-            Err(e) => return Answer::unavailable(&e.0),
-        };
-        let a = reader.with(|db| read_db(&app2.audit_keys, db, &name, &segs, &query));
-        match a {
-            Ok(a) => {
-                app2.give_back(reader);
-                a
-            }
-            Err(e) => Answer::unavailable(&e.0),
-        }
+        read_with(&app2, &name, &segs, &query)
     })
-    .await;
-    r.unwrap_or_else(|_| Answer::unavailable("a read failed"))
+    .await
+    .unwrap_or_else(|_| Answer::unavailable("a read failed"))
+}
+
+fn read_with(app: &App, name: &str, segs: &[&str], query: &str) -> Answer {
+    let mut reader = match app.reader() {
+        Ok(c) => c,
+        Err(e) => return Answer::unavailable(&e.0),
+    };
+    match reader.with(|db| read_db(&app.audit_keys, db, name, segs, query)) {
+        Ok(a) => {
+            app.give_back(reader);
+            a
+        }
+        Err(e) => Answer::unavailable(&e.0),
+    }
 }
 
 fn ok(v: &Value) -> Answer {
