@@ -630,3 +630,90 @@ fn a_full_database_answers_503_and_loses_nothing() {
         json!(true)
     );
 }
+
+/// Makes files read-only for the server (immutable as root, which ignores permissions; not
+/// writable otherwise), and writable again when dropped, even after a failed assertion.
+struct ReadOnly(Vec<std::path::PathBuf>, bool);
+
+impl ReadOnly {
+    fn new(files: Vec<std::path::PathBuf>) -> ReadOnly {
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .args(&files)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !immutable {
+            for f in &files {
+                let mut p = std::fs::metadata(f).unwrap().permissions();
+                p.set_readonly(true);
+                std::fs::set_permissions(f, p).unwrap();
+            }
+        }
+        ReadOnly(files, immutable)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .args(&self.0)
+                .status();
+        } else {
+            for f in &self.0 {
+                if let Ok(m) = std::fs::metadata(f) {
+                    let mut p = m.permissions();
+                    #[allow(
+                        clippy::permissions_set_readonly_false,
+                        reason = "undoing the test's own change"
+                    )]
+                    p.set_readonly(false);
+                    let _ = std::fs::set_permissions(f, p);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_read_only_database_answers_503_and_loses_nothing() {
+    if pg_base().is_some() {
+        return;
+    }
+    let dir = temp_dir("readonly");
+    let cfg = write_config(&dir, &Setup::default());
+    let s = server(&cfg);
+    for i in 0..5 {
+        let o = format!("RO-{i}");
+        assert_eq!(
+            post(&s.addr, TILL, "/v1/activations", &o, &sale(&o, 1)).status,
+            201
+        );
+    }
+    let files = ["warranty.db", "warranty.db-wal"]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|f| f.exists())
+        .collect();
+    let ro = ReadOnly::new(files);
+    let r = post(&s.addr, TILL, "/v1/activations", "RO-5", &sale("RO-5", 1));
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], json!("UNAVAILABLE"));
+    for i in 0..5 {
+        assert_eq!(
+            get(&s.addr, TILL, &format!("/v1/activations/RO-{i}")).status,
+            200
+        );
+    }
+    assert_eq!(get(&s.addr, TILL, "/v1/activations/RO-5").status, 404);
+    drop(ro);
+    // Writable again: the same request, retried with its key, goes through.
+    let r = post(&s.addr, TILL, "/v1/activations", "RO-5", &sale("RO-5", 1));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(counts(&dir)[0], 6);
+    assert_eq!(
+        get(&s.addr, OWNER, "/v1/audit/verify").json()["result"]["valid"],
+        json!(true)
+    );
+}
