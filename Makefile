@@ -28,7 +28,7 @@ SHARED_VECTORS := $(wildcard ../shared/vectors/*.json)
 .PHONY: all help check demo test build tools fmt-check clippy golden deny deny-advisories unit vectors-check conformance bench-check bench doc clean \
 	wasm wasm-tools bench-wasm node-test ts-check browser-test demo-web \
 	tzdata phonedata fuzz fuzz-check hostile hostile-check header header-check install c-test c-vectors c-plain c-asan c-valgrind c-cpp c-example c-install-check python-ctypes \
-	python python-test python-fleet fleet bench-python serve serve-test serve-pg-test bench-serve bench-serve-faults
+	python python-test python-fleet fleet bench-python serve serve-test serve-pg-test bench-serve bench-serve-pg bench-serve-faults
 
 all: build
 
@@ -352,6 +352,10 @@ serve:
 ## read and the coverage endpoint, 32 connections, 10 s each.
 bench-serve:
 	bash scripts/bench-serve.sh
+
+## The same load on PostgreSQL (a throw-away cluster on loopback, durable commits).
+bench-serve-pg:
+	STORE=pg bash scripts/bench-serve.sh
 
 ## The crash-safety run at full size: 200 kill -9 runs on SQLite, then 200 with two
 ## instances on PostgreSQL (`make test` runs 12 of each).

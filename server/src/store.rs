@@ -456,6 +456,7 @@ impl Store {
                 }
             }
             Err(StoreError(why)) => {
+                eprintln!("wty serve: a transaction was rolled back: {why}");
                 // Nothing of the group is on disk, and nothing of it is kept in memory (the
                 // outbox is restored from the store for each operation): every caller is told
                 // to try again. Jobs not yet run when the group failed were dropped with it;
@@ -796,24 +797,37 @@ impl Ctx<'_> {
         } else {
             ""
         };
-        let mut m = self.message_rows(
-            &format!(
-                "SELECT message FROM outbox_messages WHERE state = 'pending' AND due_ms <= ?1
-                 ORDER BY due_ms, id LIMIT 1{lock}"
-            ),
-            &[now_ms.into()],
-        )?;
-        let mut resend = false;
-        if m.is_empty() {
-            m = self.message_rows(
-                &format!(
-                    "SELECT message FROM outbox_messages WHERE state = 'in_flight' AND lease_until <= ?1
-                     ORDER BY lease_until, id LIMIT 1{lock}"
+        // The earlier of the next due pending message and the next lease run out, so that
+        // neither starves the other.
+        let next =
+            |cx: &mut Self, state: &str, col: &str| -> Result<Option<(i64, Value)>, StoreError> {
+                let r = cx.db.one(
+                    &format!(
+                    "SELECT {col}, message FROM outbox_messages WHERE state = ?2 AND {col} <= ?1
+                     ORDER BY {col}, id LIMIT 1{lock}"
                 ),
-                &[now_ms.into()],
-            )?;
-            resend = true;
-        }
+                    &[now_ms.into(), state.into()],
+                )?;
+                Ok(r.and_then(|r| {
+                    let at = r.first().and_then(Val::int)?;
+                    let m = serde_json::from_str(r.get(1)?.text()?).ok()?;
+                    Some((at, m))
+                }))
+            };
+        let pending = next(self, "pending", "due_ms")?;
+        let expired = next(self, "in_flight", "lease_until")?;
+        let (m, resend) = match (pending, expired) {
+            (Some((a, p)), Some((b, e))) => {
+                if b < a {
+                    (vec![e], true)
+                } else {
+                    (vec![p], false)
+                }
+            }
+            (Some((_, p)), None) => (vec![p], false),
+            (None, Some((_, e))) => (vec![e], true),
+            (None, None) => (Vec::new(), false),
+        };
         let mut transmit = None;
         if !m.is_empty() {
             self.restore_or_fail(m, resend, now_ms)?;

@@ -62,9 +62,14 @@ pub async fn run(
                     _ = wake.notified() => {}
                 }
             }
-            Ok(Err(_)) | Err(_) => {
-                // The store could not write the poll's record (its group was rolled back):
-                // nothing was sent; try again shortly.
+            Ok(Err(e)) => {
+                // The store could not write the poll's record: nothing was sent; try again.
+                eprintln!("wty serve: worker: a poll failed: {e}");
+                drop(permit);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(_) => {
+                // Its group was rolled back before it ran: nothing was sent; try again.
                 drop(permit);
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
