@@ -86,6 +86,11 @@ pub fn run(config: PathBuf, o: Overrides) -> Result<(), String> {
         (None, None) => String::new(),
     };
     let store = store::Store::open(store::StoreSettings::new(cfg), http::now_ms())?;
+    let agent = format!(
+        "wty-serve/{} ({})",
+        warranty_core::VERSION,
+        store.instance()
+    );
     std::thread::Builder::new()
         .name("wty-store".into())
         .spawn(move || store.run(rx))
@@ -96,7 +101,7 @@ pub fn run(config: PathBuf, o: Overrides) -> Result<(), String> {
             .map_err(|e| format!("{listen}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("wty serve: listening on http://{addr} (store {db})");
-        tokio::spawn(worker::run(jobs, wake, timeout, concurrency));
+        tokio::spawn(worker::run(jobs, wake, timeout, concurrency, agent));
         http::serve(listener, app).await;
         Ok(())
     })

@@ -350,6 +350,11 @@ impl Store {
         Ok(s)
     }
 
+    /// This process's id in leases and in the worker's `User-Agent`.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
     /// The outbox's header, created once (its PRNG from the configured seed).
     fn create_header(&mut self) -> Result<(), String> {
         let seed = self.cfg.config.outbox.seed;

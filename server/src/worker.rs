@@ -31,7 +31,9 @@ pub async fn run(
     wake: Arc<Notify>,
     timeout: Duration,
     concurrency: usize,
+    agent: String,
 ) {
+    let agent: Arc<str> = Arc::from(agent);
     let sem = Arc::new(Semaphore::new(concurrency.max(1)));
     loop {
         let Ok(permit) = sem.clone().acquire_owned().await else {
@@ -46,7 +48,14 @@ pub async fn run(
             Ok(Ok(Polled {
                 transmit: Some(t), ..
             })) => {
-                tokio::spawn(send(t, permit, jobs.clone(), wake.clone(), timeout));
+                tokio::spawn(send(
+                    t,
+                    permit,
+                    jobs.clone(),
+                    wake.clone(),
+                    timeout,
+                    agent.clone(),
+                ));
             }
             Ok(Ok(Polled {
                 transmit: None,
@@ -83,9 +92,10 @@ async fn send(
     jobs: mpsc::Sender<Job>,
     wake: Arc<Notify>,
     timeout: Duration,
+    agent: Arc<str>,
 ) {
     let id = t["id"].as_u64().unwrap_or(0);
-    let outcome = match tokio::time::timeout(timeout, exchange(&t)).await {
+    let outcome = match tokio::time::timeout(timeout, exchange(&t, &agent)).await {
         Ok(Some(o)) => o,
         Ok(None) | Err(_) => Outcome::TransportError,
     };
@@ -131,7 +141,7 @@ async fn report(jobs: &mpsc::Sender<Job>, id: u64, outcome: Outcome) {
 }
 
 /// One request and its answer; `None` when no answer came (refused, dropped, not HTTP).
-async fn exchange(t: &Value) -> Option<Outcome> {
+async fn exchange(t: &Value, agent: &str) -> Option<Outcome> {
     let url = t["path"].as_str()?;
     // Plain HTTP only in this version (partners over TLS: docs/serve.md, "Not yet").
     let rest = url.strip_prefix("http://")?;
@@ -158,6 +168,7 @@ async fn exchange(t: &Value) -> Option<Outcome> {
         .method(t["method"].as_str().unwrap_or("POST"))
         .uri(path)
         .header(hyper::header::HOST, authority)
+        .header(hyper::header::USER_AGENT, agent)
         .header(hyper::header::CONTENT_LENGTH, body.len());
     if let Some(h) = t["headers"].as_object() {
         for (k, v) in h {

@@ -94,6 +94,7 @@ async fn handle(
     let key = header("idempotency-key");
     let signed = header("webhook-signature").is_some();
     let auth = header("authorization").is_some();
+    let agent = header("user-agent");
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => return Err(Dropped),
@@ -108,7 +109,7 @@ async fn handle(
             .unwrap_or(0);
         let line = json!({"n": g.n, "at_ms": at_ms, "method": method, "path": path,
             "idempotency_key": key, "body_sha256": sha256_hex(&body), "signed": signed,
-            "authorization": auth, "answer": a.name()});
+            "authorization": auth, "user_agent": agent, "answer": a.name()});
         if let Some(f) = g.log.as_mut() {
             let _ = writeln!(f, "{line}");
             let _ = f.flush();
