@@ -7,8 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d /tmp/wty-pg.XXXXXX)
-port=${PG_PORT:-$(( 56000 + RANDOM % 4000 ))}
 trap 'bash scripts/pg-cluster.sh stop "$dir"' EXIT
-url=$(bash scripts/pg-cluster.sh start "$dir" "$port")
+# A port below the ephemeral range (the suites' own client connections use that), and
+# another one if it is taken.
+for attempt in 1 2 3; do
+  port=${PG_PORT:-$(( 20000 + RANDOM % 10000 ))}
+  url=$(bash scripts/pg-cluster.sh start "$dir" "$port") && break
+  [ "$attempt" = 3 ] && { cat "$dir/log" 2>/dev/null; exit 1; }
+done
 echo "serve-pg-test: PostgreSQL on 127.0.0.1:$port ($dir)"
 WTY_TEST_PG="$url" cargo test --release -p warranty-server --test api --test hostile --test faults -- --nocapture
