@@ -206,8 +206,58 @@ impl Db for Lite<'_> {
     }
 }
 
-/// PostgreSQL, on a client or inside a transaction.
-pub struct Pg<'a, C: postgres::GenericClient>(pub &'a mut C);
+/// Prepared statements of one PostgreSQL connection, by their text (one round trip a
+/// statement instead of two).
+pub type StatementCache = std::collections::HashMap<String, postgres::Statement>;
+
+/// PostgreSQL, on a client or inside a transaction, with the connection's statement cache
+/// when there is one.
+pub struct Pg<'a, C: postgres::GenericClient> {
+    client: &'a mut C,
+    cache: Option<&'a mut StatementCache>,
+}
+
+impl<'a, C: postgres::GenericClient> Pg<'a, C> {
+    /// Without a cache.
+    pub fn new(client: &'a mut C) -> Self {
+        Pg {
+            client,
+            cache: None,
+        }
+    }
+
+    /// With the connection's cache (its statements must be of this connection).
+    pub fn cached(client: &'a mut C, cache: &'a mut StatementCache) -> Self {
+        Pg {
+            client,
+            cache: Some(cache),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, DbError> {
+        let sql = pg_sql(sql);
+        match self.cache.as_deref_mut() {
+            Some(cache) => {
+                if let Some(s) = cache.get(&sql) {
+                    return Ok(s.clone());
+                }
+                let s = self.client.prepare(&sql)?;
+                cache.insert(sql, s.clone());
+                Ok(s)
+            }
+            None => Ok(self.client.prepare(&sql)?),
+        }
+    }
+
+    fn forget_on_error<T>(&mut self, r: Result<T, DbError>) -> Result<T, DbError> {
+        if r.is_err() {
+            if let Some(c) = self.cache.as_deref_mut() {
+                c.clear();
+            }
+        }
+        r
+    }
+}
 
 /// `?N` → `$N`.
 fn pg_sql(sql: &str) -> String {
@@ -266,17 +316,19 @@ impl<C: postgres::GenericClient> Db for Pg<'_, C> {
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, DbError> {
         let ps = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps.iter().map(|b| &**b).collect();
-        Ok(self.0.execute(pg_sql(sql).as_str(), &refs)?)
+        let r = self
+            .statement(sql)
+            .and_then(|st| Ok(self.client.execute(&st, &refs)?));
+        self.forget_on_error(r)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, DbError> {
         let ps = pg_params(params);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps.iter().map(|b| &**b).collect();
-        self.0
-            .query(pg_sql(sql).as_str(), &refs)?
-            .iter()
-            .map(pg_row)
-            .collect()
+        let r = self
+            .statement(sql)
+            .and_then(|st| self.client.query(&st, &refs)?.iter().map(pg_row).collect());
+        self.forget_on_error(r)
     }
 
     fn kind(&self) -> Kind {

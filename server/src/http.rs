@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use warranty_core::Role;
 
 use crate::config::{sha256_hex, Config};
-use crate::db::{Db, DbError, Lite, Pg, Row, Val};
+use crate::db::{Db, DbError, Lite, Pg, Row, StatementCache, Val};
 use crate::schema;
 use crate::store::{log_hash, Answer, Caller, Job, Post, Write};
 
@@ -220,20 +220,21 @@ impl App {
         match (pooled, &self.source) {
             (Some(c), _) => Ok(c),
             (None, Source::Sqlite(p)) => Ok(Reader::Lite(schema::open_reader(p)?)),
-            (None, Source::Postgres(url)) => Ok(Reader::Pg(Box::new(
-                crate::store::pg_connect(url).map_err(DbError)?,
-            ))),
+            (None, Source::Postgres(url)) => Ok(Reader::Pg(
+                Box::new(crate::store::pg_connect(url).map_err(DbError)?),
+                StatementCache::new(),
+            )),
         }
     }
 
     fn give_back(&self, c: Reader) {
-        if let Reader::Pg(p) = &c {
+        if let Reader::Pg(p, _) = &c {
             if p.is_closed() {
                 return;
             }
         }
         let mut r = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if r.len() < 16 {
+        if r.len() < 64 {
             r.push(c);
         }
     }
@@ -248,14 +249,14 @@ enum Source {
 /// A read connection.
 enum Reader {
     Lite(rusqlite::Connection),
-    Pg(Box<postgres::Client>),
+    Pg(Box<postgres::Client>, StatementCache),
 }
 
 impl Reader {
     fn with<T>(&mut self, f: impl FnOnce(&mut dyn Db) -> T) -> T {
         match self {
             Reader::Lite(c) => f(&mut Lite(c)),
-            Reader::Pg(c) => f(&mut Pg(&mut **c)),
+            Reader::Pg(c, cache) => f(&mut Pg::cached(&mut **c, cache)),
         }
     }
 }

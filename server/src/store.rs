@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use warranty_core::{Engine, Role};
 
 use crate::config::{sha256_hex, subscriber_partner, Config, Subscriber};
-use crate::db::{Db, DbError, Kind, Lite, Pg, Row, Val};
+use crate::db::{Db, DbError, Kind, Lite, Pg, Row, StatementCache, Val};
 use crate::http::{engine_error_body, error_body, ok_body, status_of};
 use crate::schema;
 
@@ -205,6 +205,7 @@ enum Backend {
     Pg {
         client: Option<Box<postgres::Client>>,
         url: String,
+        cache: StatementCache,
     },
 }
 
@@ -334,6 +335,7 @@ impl Store {
                 Backend::Pg {
                     client: Some(Box::new(client)),
                     url: url.clone(),
+                    cache: StatementCache::new(),
                 }
             }
             (None, None) => return Err("[store] names no database".into()),
@@ -389,7 +391,7 @@ impl Store {
                 client: Some(client),
                 ..
             } => {
-                let mut db = Pg(&mut **client);
+                let mut db = Pg::new(&mut **client);
                 db.execute(sql, &["outbox_rng".into(), rng.into()])
                     .map_err(e)?;
                 db.execute(sql, &["outbox_next_id".into(), next.into()])
@@ -440,16 +442,17 @@ impl Store {
                 tx.commit()?;
                 Ok(())
             })(),
-            Backend::Pg { client, url } => (|| -> Result<(), StoreError> {
+            Backend::Pg { client, url, cache } => (|| -> Result<(), StoreError> {
                 if client.as_ref().is_none_or(|c| c.is_closed()) {
                     *client = None;
+                    cache.clear();
                     *client = Some(Box::new(pg_connect(url).map_err(StoreError)?));
                 }
                 let Some(c) = client.as_mut() else {
                     return Err(StoreError("postgres: not connected".into()));
                 };
                 let mut tx = c.transaction()?;
-                run(&mut Pg(&mut tx))?;
+                run(&mut Pg::cached(&mut tx, cache))?;
                 tx.commit()?;
                 Ok(())
             })(),

@@ -89,7 +89,7 @@ pub fn with_db<T>(dir: &Path, f: impl FnOnce(&mut dyn warranty_server::db::Db) -
     match std::fs::read_to_string(dir.join("store-url")) {
         Ok(url) => {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            f(&mut Pg(&mut c))
+            f(&mut Pg::new(&mut c))
         }
         Err(_) => {
             let c = rusqlite::Connection::open(dir.join("warranty.db")).unwrap();
