@@ -25,7 +25,7 @@ use warranty_core::Role;
 use crate::config::{sha256_hex, Config};
 use crate::db::{Db, DbError, Lite, Pg, Row, StatementCache, Val};
 use crate::schema;
-use crate::store::{log_hash, Answer, Caller, Job, Post, Write};
+use crate::store::{claim_summary, log_hash, Answer, Caller, Job, Post, Write};
 
 #[derive(serde::Serialize)]
 struct ErrorEnvelope<'a> {
@@ -868,21 +868,7 @@ fn read_db(
                     &[],
                 )?
                 .iter()
-                .map(|r| {
-                    let claim = j(r, 1);
-                    let state = j(r, 2);
-                    let mut sm = json!({"id": s(r, 0), "status": state["status"],
-                        "validation": state["validation"], "submitted_at": opt(r, 3),
-                        "approved_at": opt(r, 4)});
-                    if let Some(total) = claim["total"].as_str() {
-                        sm["claimed"] = Value::from(total);
-                        sm["currency"] = claim["lines"][0]["currency"].clone();
-                    }
-                    if let Some(reason) = claim["reason"].as_str() {
-                        sm["reason"] = Value::from(reason);
-                    }
-                    sm
-                })
+                .map(|r| claim_summary(&s(r, 0), &j(r, 1), &j(r, 2), opt(r, 3), opt(r, 4)))
                 .collect();
             let v: Value = parsed(&warranty_core::call(
                 &json!({"op": "claims_report", "claims": claims}).to_string(),
@@ -890,8 +876,10 @@ fn read_db(
             if v["ok"] == json!(true) {
                 Ok(ok(&v["result"]))
             } else {
+                // The stored claims cannot be summed (amounts past what a decimal holds, a
+                // clock set back between submission and approval): the core's error, as is.
                 Ok(Answer {
-                    status: 500,
+                    status: 422,
                     body: engine_error_body(&v["error"]),
                     replayed: false,
                 })

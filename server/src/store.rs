@@ -1123,6 +1123,23 @@ impl Ctx<'_> {
             )));
         }
         let state = json!({"claim": id, "status": "draft"});
+        // The reports read its amount: a claim the core could not sum is refused here, with
+        // the core's reason, rather than breaking the report later.
+        let parsed: Value = serde_json::from_str(b.claim.get()).unwrap_or(Value::Null);
+        let summary = claim_summary(&id, &parsed, &state, None, None);
+        let check = call(
+            self.engine,
+            &json!({"op": "claims_report", "claims": [summary]}).to_string(),
+        );
+        if !ok(&check) {
+            let path = match check["error"]["path"].as_str() {
+                Some("claims[0].claimed") => "claim.total",
+                Some("claims[0].currency") => "claim.lines[0].currency",
+                _ => "claim",
+            };
+            let message = check["error"]["message"].as_str().unwrap_or("");
+            return Ok(Err(Answer::err(422, "INVALID_INPUT", path, message)));
+        }
         self.db.execute(
             "INSERT INTO claims (id, claim, state, last_hash, created_ms, updated_ms)
              VALUES (?1, ?2, ?3, NULL, ?4, ?4)",
@@ -1523,6 +1540,28 @@ impl Ctx<'_> {
         // stays in the outbox).
         Ok(Ok(Answer::ok(200, &json!({"name": name, "active": false}))))
     }
+}
+
+/// A stored claim as `claims_report` reads it (docs/claims.md): its status and validation,
+/// its reason, its total and the currency of its first line, and when it was submitted and
+/// approved.
+pub fn claim_summary(
+    id: &str,
+    claim: &Value,
+    state: &Value,
+    submitted_at: Option<String>,
+    approved_at: Option<String>,
+) -> Value {
+    let mut s = json!({"id": id, "status": state["status"], "validation": state["validation"],
+        "submitted_at": submitted_at, "approved_at": approved_at});
+    if let Some(total) = claim["total"].as_str().filter(|t| !t.is_empty()) {
+        s["claimed"] = Value::from(total);
+        s["currency"] = claim["lines"][0]["currency"].clone();
+    }
+    if let Some(reason) = claim["reason"].as_str() {
+        s["reason"] = Value::from(reason);
+    }
+    s
 }
 
 /// The hash of one API log entry.

@@ -254,6 +254,17 @@ fn claim_lifecycle_audit_and_reports() {
         post(a, TILL, "/v1/claims", "c-1b", &claim("DMS-1")).status,
         409
     );
+    // A claim whose amount the reports could not read is refused, with the core's reason.
+    let mut bad: serde_json::Value = serde_json::from_str(&claim("DMS-BAD")).unwrap();
+    bad["claim"]["total"] = json!("12,50");
+    let r = post(a, TILL, "/v1/claims", "c-bad", &bad.to_string());
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["error"]["path"], json!("claim.total"));
+    bad["claim"]["total"] = json!("10.00");
+    bad["claim"]["lines"][0]["currency"] = json!("ZZZ");
+    let r = post(a, TILL, "/v1/claims", "c-bad2", &bad.to_string());
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(get(a, TILL, "/v1/claims/DMS-BAD").status, 404);
     let r = post(
         a,
         TILL,
