@@ -1,9 +1,10 @@
-//! SHA-256 as lowercase hex: the claim audit hash and the outbox's payload hash share it.
+//! SHA-256 as lowercase hex: the claim audit hash and the outbox's payload hash share it, and
+//! hosts (`wty serve`'s API keys and API log) use the same function.
 
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of `bytes` as lowercase hex (the audit hash; also the outbox's payload hash).
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 

@@ -45,7 +45,7 @@
 #![warn(missing_docs)]
 
 pub mod claims;
-mod digest;
+pub mod digest;
 pub mod error;
 #[cfg(feature = "sync")]
 #[doc(hidden)]

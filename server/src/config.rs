@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use warranty_core::Role;
 
 /// The whole file.
@@ -196,17 +195,7 @@ pub struct KeyCfg {
     pub rate_burst: Option<f64>,
 }
 
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-const HEX: &[u8] = b"0123456789abcdef";
+pub use warranty_core::digest::sha256_hex;
 
 /// A configuration error: a sentence naming the file and what is wrong.
 #[derive(Debug)]
@@ -276,7 +265,12 @@ impl Config {
                     k.id
                 ));
             }
-            if k.sha256.len() != 64 || !k.sha256.bytes().all(|b| HEX.contains(&b)) {
+            if k.sha256.len() != 64
+                || !k
+                    .sha256
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            {
                 return Err(format!(
                     "[[keys]] `{}`: sha256 must be 64 lowercase hex digits (the key's SHA-256, never the key)",
                     k.id
