@@ -52,6 +52,7 @@ pub mod error;
 pub mod fuzz_hooks;
 pub(crate) mod jsonpath;
 mod num;
+mod order;
 #[cfg(feature = "sync")]
 pub mod partners;
 pub mod protocol;

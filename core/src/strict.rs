@@ -76,23 +76,56 @@ pub(crate) fn from_field<T: de::DeserializeOwned>(
 /// A deserializer that applies the strict rules to everything read through it.
 pub struct Strict<D>(pub D);
 
-/// What the visitor was asked for: a struct refuses arrays; a map (or any value) refuses
-/// repeated keys.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Struct,
-    Other,
-}
-
+/// The visitor of any value but a struct: a map (or a `Value`'s object) refuses repeated keys.
 struct Wrap<V> {
     inner: V,
-    mode: Mode,
 }
 
 fn wrap<V>(inner: V) -> Wrap<V> {
-    Wrap {
-        inner,
-        mode: Mode::Other,
+    Wrap { inner }
+}
+
+/// The visitor of a struct: an array is refused without ever reaching the derived visitor's
+/// `visit_seq` (so that code is never built), and fields are read as they come (the derived
+/// visitor refuses its own repeated fields). serde_json and `Value` call nothing else on a
+/// struct's visitor; any other input is refused with the struct's own expectation.
+struct StructWrap<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for StructWrap<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Self::Value, A::Error> {
+        Err(de::Error::invalid_type(Unexpected::Seq, &self.0))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(StructMap(map))
+    }
+}
+
+/// A struct's fields: keys and values read through [`Strict`].
+struct StructMap<A>(A);
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(Seed(seed))
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.next_value_seed(Seed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
     }
 }
 
@@ -176,11 +209,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            mode: Mode::Struct,
-        };
-        self.0.deserialize_struct(name, fields, visitor)
+        self.0.deserialize_struct(name, fields, StructWrap(visitor))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -254,17 +283,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        if self.mode == Mode::Struct {
-            return Err(de::Error::invalid_type(Unexpected::Seq, &self.inner));
-        }
         self.inner.visit_seq(Seq(seq))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.inner.visit_map(Map {
             inner: map,
-            // A struct's derived visitor refuses its own repeated fields.
-            seen: (self.mode != Mode::Struct).then(Seen::default),
+            seen: Seen::default(),
         })
     }
 
@@ -303,8 +328,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
 
 struct Map<'de, A> {
     inner: A,
-    /// The keys read so far, when this map must refuse a repeated one.
-    seen: Option<Seen<'de>>,
+    /// The keys read so far.
+    seen: Seen<'de>,
 }
 
 /// The keys of one map read so far: borrowed from the input when they have no escapes (no
@@ -335,7 +360,11 @@ impl<'de> Seen<'de> {
             Seen::None => *self = Seen::Few(vec![key]),
             Seen::Few(v) if v.len() < FEW_KEYS => v.push(key),
             Seen::Few(v) => {
-                let mut set: BTreeSet<Cow<'de, str>> = v.drain(..).collect();
+                // Inserted one by one: `collect` into a set would build a sort for it.
+                let mut set = BTreeSet::new();
+                for k in v.drain(..) {
+                    set.insert(k);
+                }
                 set.insert(key);
                 *self = Seen::Many(set);
             }
@@ -403,10 +432,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        match &mut self.seen {
-            Some(seen) => self.inner.next_key_seed(KeySeed { seed, seen }),
-            None => self.inner.next_key_seed(Seed(seed)),
-        }
+        self.inner.next_key_seed(KeySeed {
+            seed,
+            seen: &mut self.seen,
+        })
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
@@ -455,11 +484,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let visitor = Wrap {
-            inner: visitor,
-            mode: Mode::Struct,
-        };
-        self.0.struct_variant(fields, visitor)
+        self.0.struct_variant(fields, StructWrap(visitor))
     }
 }
 

@@ -161,7 +161,7 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
             slot.2 = add(slot.2, c.reimbursed, "reimbursed")?;
         }
     }
-    leads.sort_unstable();
+    crate::order::sort_by(&mut leads, Ord::cmp);
     let n = leads.len();
     let median = match n {
         0 => None,

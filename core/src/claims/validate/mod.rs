@@ -366,6 +366,7 @@ struct Report {
 }
 
 impl Report {
+    #[inline(never)]
     fn push(
         &mut self,
         code: impl Into<FindingCode>,
@@ -379,9 +380,17 @@ impl Report {
             severity,
             path: path.into(),
             message: message.into(),
-            params: params.iter().cloned().collect(),
+            // Inserted one by one: `collect` into a map would build a sort for it.
+            params: {
+                let mut m = BTreeMap::new();
+                for (k, v) in params {
+                    m.insert(*k, v.clone());
+                }
+                m
+            },
         });
     }
+    #[inline(never)]
     fn error(
         &mut self,
         code: RuleCode,
@@ -391,6 +400,7 @@ impl Report {
     ) {
         self.push(code, Severity::Error, path, message, params);
     }
+    #[inline(never)]
     fn missing(&mut self, path: &str, what: &str) {
         self.error(
             RuleCode::RequiredFieldMissing,

@@ -226,7 +226,7 @@ pub fn judge(layer: &Layer, t: &Timeline, f: &Failure<'_>, cal: Calendar) -> Res
             Some(_) => {}
         }
     }
-    codes.sort();
+    crate::order::sort_by(&mut codes, Ord::cmp);
     codes.dedup();
     let outcome = outcome_of(&codes);
     let remaining_days = t.end.map(|e| {
@@ -287,7 +287,9 @@ pub fn stack_coverage(stack: &Stack<'_>, f: &Failure<'_>) -> Result<StackAnswer>
     // Precedence: manufacturer, seller, extended plan, legal guarantee; a layer scoped to
     // components before a whole-item one of the same kind; then the item's order.
     let mut order: Vec<&(&Layer, LayerAnswer)> = layers.iter().collect();
-    order.sort_by_key(|(l, _)| (l.kind.rank(), l.components.is_empty()));
+    crate::order::sort_by(&mut order, |(a, _), (b, _)| {
+        (a.kind.rank(), a.components.is_empty()).cmp(&(b.kind.rank(), b.components.is_empty()))
+    });
     let pick = |o: Outcome| order.iter().copied().find(|(_, a)| a.outcome == o);
     let chosen = pick(Outcome::Covered).or_else(|| pick(Outcome::NeedsReview));
     let message = explain(&layers, chosen);
@@ -416,7 +418,9 @@ pub fn window_end(as_of: Instant, within: Duration, cal: Calendar) -> Result<Ins
 
 /// Orders expiring layers by end, then item, then layer.
 pub fn sort_expiring(v: &mut [Expiring]) {
-    v.sort_by(|a, b| (a.end, &a.item, &a.layer).cmp(&(b.end, &b.item, &b.layer)));
+    crate::order::sort_by(v, |a, b| {
+        (a.end, &a.item, &a.layer).cmp(&(b.end, &b.item, &b.layer))
+    });
 }
 
 /// Every layer of `items` that ends within `within` of `as_of` (of `kinds`, or any kind when

@@ -79,7 +79,7 @@ impl<'a> Stack<'a> {
     pub fn new(item: &'a StackItem, presets: Presets<'a>, cal: Calendar) -> Result<Self> {
         validate(item, &presets)?;
         let mut events: Vec<&Event> = item.events.iter().collect();
-        events.sort_by(|a, b| a.order(b));
+        crate::order::sort_by(&mut events, |a, b| a.order(b));
         Ok(Stack {
             item,
             events,
