@@ -17,7 +17,7 @@ WASM_RAW_RULES := target/$(WASM_TARGET)/wasm-rules/warranty_wasm.wasm
 WASM_BG := target/wasm-bindgen
 WASM_PKG := wasm/pkg
 # gzip -9 budgets of the two npm modules (the build fails over either).
-WASM_MAX_GZIP_RULES ?= 300000
+WASM_MAX_GZIP_RULES := 300000
 WASM_MAX_GZIP_SYNC := 500000
 WEB_PORT ?= 8765
 # What rustc emits for wasm32-unknown-unknown (not --all-features: GC types break Node 20).
