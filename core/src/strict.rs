@@ -375,6 +375,88 @@ impl<'de> Seen<'de> {
     }
 }
 
+/// A struct's key, read as the index of its field in a field list; an unknown key is refused
+/// as serde's derive refuses it (`unknown field `k`, expected one of …`, in declaration
+/// order), at the key. For [`text_struct!`].
+pub(crate) struct FieldIndex(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        let key = d.deserialize_identifier(KeyText(PhantomData))?;
+        self.0
+            .iter()
+            .position(|f| *f == key)
+            .ok_or_else(|| de::Error::unknown_field(&key, self.0))
+    }
+}
+
+/// `Deserialize` for a struct of mostly text fields, read as serde's derive reads a struct
+/// with `#[serde(deny_unknown_fields, default)]` — the same errors, in the same order and at
+/// the same positions (an unknown or repeated field at its key, a wrong type at its value,
+/// missing fields from `Default`) — but with one reader for all of its `String` fields where
+/// the derive builds one per field (a claim has 22). Fields are listed in declaration order,
+/// each marked `text` (a `String`) or `other` (read with its own `Deserialize`).
+macro_rules! text_struct {
+    ($ty:ident { $($kind:ident $field:ident),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$(stringify!($field)),*];
+                const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($ty)))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$ty, A::Error> {
+                        let mut out = <$ty as Default>::default();
+                        let mut seen = 0u64;
+                        while let Some(i) = map.next_key_seed($crate::strict::FieldIndex(FIELDS))? {
+                            let name = FIELDS.get(i).copied().unwrap_or_default();
+                            // `i` < FIELDS.len() <= 64.
+                            let bit = u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0);
+                            if seen & bit != 0 {
+                                return Err(serde::de::Error::duplicate_field(name));
+                            }
+                            seen |= bit;
+                            let text: Option<&mut String> = match name {
+                                $(stringify!($field) => $crate::strict::text_struct!(@slot $kind out.$field),)*
+                                _ => None,
+                            };
+                            match text {
+                                Some(slot) => *slot = map.next_value()?,
+                                None => match name {
+                                    $(stringify!($field) => $crate::strict::text_struct!(@read $kind map out.$field),)*
+                                    _ => {}
+                                },
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_struct(stringify!($ty), FIELDS, V)
+            }
+        }
+
+        // Every field is listed: a field added to the struct and not here does not compile.
+        const _: fn(&$ty) = |v| {
+            let $ty { $($field: _),* } = v;
+        };
+    };
+    (@slot text $e:expr) => { Some(&mut $e) };
+    (@slot other $e:expr) => { None };
+    (@read text $map:ident $e:expr) => { {} };
+    (@read other $map:ident $e:expr) => { $e = $map.next_value()? };
+}
+pub(crate) use text_struct;
+
 /// A map key's text, borrowed from the input when it can be.
 struct KeyText<'de>(PhantomData<&'de ()>);
 
@@ -704,6 +786,104 @@ mod tests {
                 .len(),
             100_000
         );
+    }
+
+    /// The derive's reading of a `deny_unknown_fields, default` struct, beside `text_struct!`
+    /// (the same name: it is in the messages).
+    mod derived {
+        #[derive(serde::Deserialize, Debug, PartialEq, Default)]
+        #[serde(deny_unknown_fields, default)]
+        pub(super) struct Probe {
+            pub(super) a: String,
+            pub(super) n: Option<u32>,
+            pub(super) b: String,
+            pub(super) list: Vec<String>,
+            pub(super) inner: Option<super::Duration>,
+        }
+    }
+
+    mod compact {
+        #[derive(Debug, PartialEq, Default)]
+        pub(super) struct Probe {
+            pub(super) a: String,
+            pub(super) n: Option<u32>,
+            pub(super) b: String,
+            pub(super) list: Vec<String>,
+            pub(super) inner: Option<super::Duration>,
+        }
+
+        crate::strict::text_struct!(Probe {
+            text a,
+            other n,
+            text b,
+            other list,
+            other inner,
+        });
+    }
+
+    /// Both readings of `doc`, as comparable text (the value, or the whole message with
+    /// serde_json's line and column).
+    fn both(doc: &str) -> (String, String) {
+        let d = from_str::<derived::Probe>(doc)
+            .map(|v| format!("{:?}", (v.a, v.n, v.b, v.list, v.inner)));
+        let c = from_str::<compact::Probe>(doc)
+            .map(|v| format!("{:?}", (v.a, v.n, v.b, v.list, v.inner)));
+        let text = |r: serde_json::Result<String>| r.unwrap_or_else(|e| format!("error: {e}"));
+        (text(d), text(c))
+    }
+
+    #[test]
+    fn text_structs_read_as_the_derive_does() {
+        for doc in [
+            r#"{}"#,
+            r#"{"a":"x","b":"y","n":3,"list":["p","q"],"inner":{"value":1,"unit":"days"}}"#,
+            r#"{"a":"x","a":"y"}"#,
+            r#"{"b":"x","n":1,"n":2}"#,
+            r#"{"zz":1}"#,
+            r#"{"a":"x","zz":1}"#,
+            r#"{"\u0061":"escaped key"}"#,
+            r#"{"a":1}"#,
+            r#"{"a":null}"#,
+            r#"{"n":"3"}"#,
+            r#"{"n":-1}"#,
+            r#"{"n":5000000000}"#,
+            r#"{"list":"p"}"#,
+            r#"{"list":[1]}"#,
+            r#"{"inner":[1,"days"]}"#,
+            r#"{"inner":{"value":1}}"#,
+            r#"{"a":"x",}"#,
+            r#"{"a" "x"}"#,
+            r#"{"a":"x""#,
+            r#"[]"#,
+            r#"["x","y"]"#,
+            r#""text""#,
+            r#"12"#,
+            r#"null"#,
+        ] {
+            let (d, c) = both(doc);
+            assert_eq!(d, c, "{doc}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_structs_read_random_objects_as_the_derive_does(
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["a", "b", "n", "list", "inner", "zz", "\\u0062"]),
+                    proptest::sample::select(vec![
+                        "\"t\"", "7", "-2", "1.5", "null", "true", "[]", "[\"p\"]", "[3]", "{}",
+                        "{\"value\":2,\"unit\":\"weeks\"}", "\"\\u00e9\"",
+                    ]),
+                ),
+                0..6,
+            ),
+        ) {
+            let body: Vec<String> = entries.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let doc = format!("{{{}}}", body.join(","));
+            let (d, c) = both(&doc);
+            proptest::prop_assert_eq!(d, c, "{}", doc);
+        }
     }
 
     #[cfg(feature = "sync")]

@@ -1,7 +1,7 @@
 //! The claim model, generalised from CNH eSubmission Create Claim: every scalar is a string,
 //! checked by `validate_claim`, so that bad values become findings rather than parse errors.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::warranty::coverage::WarrantyRecord;
 use crate::warranty::policy::Policy;
@@ -44,8 +44,8 @@ pub const TEXT_BLOCKS: &[&str] = &[
 
 /// A warranty claim. Strings left out are empty; dates are `YYYY-MM-DD`; amounts and
 /// quantities are decimal strings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Claim {
     /// Dealer code (CNH `DealerCode`). Required.
     pub dealer: String,
@@ -119,9 +119,43 @@ pub struct Claim {
     pub warranty: Option<WarrantyRecord>,
 }
 
+crate::strict::text_struct!(Claim {
+    text dealer,
+    text workshop,
+    text dms_claim_number,
+    text job_order,
+    text reference_date,
+    text serial,
+    text usage,
+    text failure_date,
+    text repair_start,
+    text repair_end,
+    text installed_date,
+    text spare_part_invoice,
+    text authorization_number,
+    text warranty_type,
+    text campaign_number,
+    text ppp_policy_number,
+    text time_in,
+    text time_out,
+    text spare_part_usage,
+    text assessment,
+    text failed_component_serial,
+    text replaced_component_serial,
+    other ppp,
+    other failure,
+    other texts,
+    other lines,
+    text total,
+    other evidence,
+    text reason,
+    other policy,
+    other warranty,
+});
+
 /// The failed component.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Failure {
     /// Component code. Required.
     pub component: String,
@@ -142,10 +176,20 @@ pub struct Failure {
     pub record_id: String,
 }
 
+crate::strict::text_struct!(Failure {
+    text component,
+    text failure_code,
+    text severity,
+    text description,
+    text ez_labor_unique_id,
+    text service_participation,
+    text record_id,
+});
+
 /// The purchased-protection-plan (PPP) fields of a CNH claim header (`zz…`), each sent as
 /// given and left out when empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Ppp {
     /// `zzphoneNo`: the PPP phone number.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -179,6 +223,19 @@ pub struct Ppp {
     pub ete_contract: String,
 }
 
+crate::strict::text_struct!(Ppp {
+    text phone,
+    text email,
+    text non_cnh_serial,
+    text cnh_sold_unit,
+    text ref_claim_number,
+    text base_ref_claim_number,
+    text ttm_id,
+    text coverage,
+    text claim_subtype,
+    text ete_contract,
+});
+
 impl Ppp {
     /// Whether no PPP field is given.
     pub fn is_empty(&self) -> bool {
@@ -203,8 +260,8 @@ impl Ppp {
 }
 
 /// The five text blocks of a claim.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Texts {
     /// Customer complaint.
     pub complaint: Vec<Row>,
@@ -217,6 +274,14 @@ pub struct Texts {
     /// Special instructions.
     pub special_instructions: Vec<Row>,
 }
+
+crate::strict::text_struct!(Texts {
+    other complaint,
+    other cause,
+    other correction,
+    other complications,
+    other special_instructions,
+});
 
 impl Texts {
     pub(super) fn blocks(&self) -> [(&'static str, &[Row]); 5] {
@@ -231,8 +296,8 @@ impl Texts {
 }
 
 /// One numbered row of a text block.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Row {
     /// `"01"` to `"99"`, unique and consecutive from `"01"` within a block.
     pub row: String,
@@ -240,9 +305,14 @@ pub struct Row {
     pub text: String,
 }
 
+crate::strict::text_struct!(Row {
+    text row,
+    text text,
+});
+
 /// One claimed position.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Line {
     /// `parts`, `labour`, `sublet` or `other`. Required.
     pub category: String,
@@ -269,15 +339,33 @@ pub struct Line {
     pub non_cnh_description: String,
 }
 
+crate::strict::text_struct!(Line {
+    text category,
+    text material_code,
+    text quantity,
+    text amount,
+    text currency,
+    text third_party_invoice,
+    text description,
+    text drawing_description,
+    text non_cnh_material,
+    text non_cnh_description,
+});
+
 /// A piece of evidence.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Evidence {
     /// `pos_invoice`, `photo` or `document`.
     pub kind: String,
     /// The host's reference to it (invoice number, file id, …). Required.
     pub reference: String,
 }
+
+crate::strict::text_struct!(Evidence {
+    text kind,
+    text reference,
+});
 
 /// Evidence kinds a claim may carry.
 pub const EVIDENCE_KINDS: &[&str] = &["pos_invoice", "photo", "document"];

@@ -33,8 +33,8 @@ use crate::warranty::coverage::{Code, CoverageDecision, CoverageQuery};
 use crate::warranty::policy::Dec;
 
 /// What a host may tune; every field has a documented default.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct Rules {
     /// Days after the repair date (or the failure date when there is no repair date) within
     /// which the claim must be filed (its reference date). Default 30.
@@ -59,6 +59,16 @@ pub struct Rules {
     pub pip_parts: Option<Vec<PipPart>>,
 }
 
+crate::strict::text_struct!(Rules {
+    other filing_deadline_days,
+    other duplicate_window_days,
+    other required_evidence,
+    other defect_codes,
+    other failure_codes,
+    other ez_labor,
+    other pip_parts,
+});
+
 /// What `validate_claim` checks of a claim that uses EZ Labor (the EZ Labor answer's
 /// `unique_id` and `freeze_wu`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,8 +83,8 @@ pub struct EzLaborRule {
 
 /// One part of a PIP (`table_results`), as the answer gives it and as `rules.pip_parts`
 /// takes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct PipPart {
     /// `pip_code`.
     pub pip_code: String,
@@ -92,6 +102,16 @@ pub struct PipPart {
     pub quantity: Dec,
 }
 
+crate::strict::text_struct!(PipPart {
+    text pip_code,
+    text level,
+    text defect_code,
+    other mandatory,
+    text material_type,
+    text material_code,
+    other quantity,
+});
+
 impl Default for Rules {
     fn default() -> Self {
         Rules {
@@ -107,8 +127,8 @@ impl Default for Rules {
 }
 
 /// A claim the host already knows, for the duplicate checks.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by `text_struct!` (below) as `#[serde(deny_unknown_fields, default)]` would.
 pub struct KnownClaim {
     /// Its DMS claim number.
     pub dms_claim_number: String,
@@ -121,6 +141,14 @@ pub struct KnownClaim {
     /// Its usage reading, a decimal string (used as the last known reading of the serial).
     pub usage: String,
 }
+
+crate::strict::text_struct!(KnownClaim {
+    text dms_claim_number,
+    text serial,
+    text component,
+    text failure_date,
+    text usage,
+});
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! IANA time zones from packed tables.
 //!
 //! The tables are chrono-tz's (same tz database release, same spans, same lookups), packed by
-//! `scripts/gen_tzdata.py` into `data.bin`: 186 KB raw and about 20 KB gzip'd, where
+//! `scripts/gen_tzdata.py` into `data.bin`: 149 KB raw and about 16 KB gzip'd, where
 //! chrono-tz's own `(i64, FixedTimespan)` arrays take 930 KB of a WASM module. A zone's record
 //! is decoded on first use and kept for the life of the process; lookups are binary searches
 //! that reproduce chrono-tz's `offset_from_utc_datetime` and `offset_from_local_datetime`
@@ -237,6 +237,10 @@ pub(crate) fn decode_record(bytes: &[u8]) -> bool {
     decode(bytes).is_some()
 }
 
+/// The units of a transition's delta in `data.bin`, by its two low bits (as
+/// scripts/gen_tzdata.py writes them).
+const UNITS: [i64; 3] = [1800, 60, 1];
+
 /// One record of `data.bin` (see scripts/gen_tzdata.py); `None` if it is malformed.
 fn decode(mut bytes: &[u8]) -> Option<Spans> {
     let mut next = || -> Option<u64> {
@@ -275,12 +279,19 @@ fn decode(mut bytes: &[u8]) -> Option<Spans> {
     }
     let first = *offsets.get(usize::try_from(next()?).ok()?)?;
     let n = usize::try_from(next()?).ok()?;
-    let mut rest = Vec::with_capacity(n.min(4096));
+    let mut times = Vec::with_capacity(n.min(4096));
     let mut t = 0i64;
     for _ in 0..n {
-        t = t.checked_add(unzig(next()?))?;
-        let off = *offsets.get(usize::try_from(next()?).ok()?)?;
-        rest.push((t, off));
+        let coded = next()?;
+        let unit = *UNITS.get(usize::try_from(coded & 3).ok()?)?;
+        t = t.checked_add(unzig(coded >> 2).checked_mul(unit)?)?;
+        times.push(t);
+    }
+    // Then one offset index per transition.
+    let indices = bytes.get(..n)?;
+    let mut rest = Vec::with_capacity(times.len());
+    for (&t, &i) in times.iter().zip(indices) {
+        rest.push((t, *offsets.get(usize::from(i))?));
     }
     Some(Spans {
         first,
