@@ -392,17 +392,43 @@ impl<'de> DeserializeSeed<'de> for FieldIndex {
     }
 }
 
+/// The bit of field `i` in [`text_struct!`]'s set of fields read (`i` < 64, checked there).
+pub(crate) fn field_bit(i: usize) -> u64 {
+    u32::try_from(i)
+        .ok()
+        .and_then(|i| 1u64.checked_shl(i))
+        .unwrap_or(0)
+}
+
+/// [`text_struct!`]'s check of a required field after the object: serde's `missing field`.
+pub(crate) fn require<E: de::Error>(
+    seen: u64,
+    fields: &[&str],
+    name: &'static str,
+) -> Result<(), E> {
+    match fields.iter().position(|f| *f == name) {
+        Some(i) if seen & field_bit(i) != 0 => Ok(()),
+        _ => Err(E::missing_field(name)),
+    }
+}
+
 /// `Deserialize` for a struct of mostly text fields, read as serde's derive reads a struct
-/// with `#[serde(deny_unknown_fields, default)]` — the same errors, in the same order and at
-/// the same positions (an unknown or repeated field at its key, a wrong type at its value,
-/// missing fields from `Default`) — but with one reader for all of its `String` fields where
-/// the derive builds one per field (a claim has 22). Fields are listed in declaration order,
-/// each marked `text` (a `String`) or `other` (read with its own `Deserialize`).
+/// with `#[serde(deny_unknown_fields)]` — the same errors, in the same order and at the same
+/// positions (an unknown or repeated field at its key, a wrong type at its value, the first
+/// missing required field after the object) — but with one reader for all of its `String`
+/// fields and one for all of its `Option<String>` fields, where the derive builds one per
+/// field (a claim has 22). Fields are listed in declaration order, each with its kind and,
+/// when the wire name is not the field's, `= "name"`:
+///
+/// - `text` (a `String`), `opt_text` (an `Option<String>`), `other` (any `Deserialize`):
+///   missing is the struct's `Default` value of the field, as `#[serde(default)]` on the
+///   struct, or on the field when the struct's `Default` is the derived one;
+/// - `need_text`, `need_other`: required (`missing field `f``).
 macro_rules! text_struct {
-    ($ty:ident { $($kind:ident $field:ident),* $(,)? }) => {
+    ($ty:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$(stringify!($field)),*];
+                const FIELDS: &[&str] = &[$($crate::strict::text_struct!(@wire $field $($wire)?)),*];
                 const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
                 struct V;
                 impl<'de> serde::de::Visitor<'de> for V {
@@ -420,24 +446,38 @@ macro_rules! text_struct {
                         let mut seen = 0u64;
                         while let Some(i) = map.next_key_seed($crate::strict::FieldIndex(FIELDS))? {
                             let name = FIELDS.get(i).copied().unwrap_or_default();
-                            // `i` < FIELDS.len() <= 64.
-                            let bit = u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0);
+                            let bit = $crate::strict::field_bit(i);
                             if seen & bit != 0 {
                                 return Err(serde::de::Error::duplicate_field(name));
                             }
                             seen |= bit;
                             let text: Option<&mut String> = match name {
-                                $(stringify!($field) => $crate::strict::text_struct!(@slot $kind out.$field),)*
+                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                                    $crate::strict::text_struct!(@text $kind out.$field),)*
                                 _ => None,
                             };
-                            match text {
-                                Some(slot) => *slot = map.next_value()?,
-                                None => match name {
-                                    $(stringify!($field) => $crate::strict::text_struct!(@read $kind map out.$field),)*
-                                    _ => {}
-                                },
+                            if let Some(slot) = text {
+                                *slot = map.next_value()?;
+                                continue;
+                            }
+                            let opt_text: Option<&mut Option<String>> = match name {
+                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                                    $crate::strict::text_struct!(@opt_text $kind out.$field),)*
+                                _ => None,
+                            };
+                            if let Some(slot) = opt_text {
+                                *slot = map.next_value()?;
+                                continue;
+                            }
+                            match name {
+                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                                    $crate::strict::text_struct!(@other $kind map out.$field),)*
+                                _ => {}
                             }
                         }
+                        $($crate::strict::text_struct!(
+                            @need $kind seen FIELDS $crate::strict::text_struct!(@wire $field $($wire)?)
+                        );)*
                         Ok(out)
                     }
                 }
@@ -450,10 +490,23 @@ macro_rules! text_struct {
             let $ty { $($field: _),* } = v;
         };
     };
-    (@slot text $e:expr) => { Some(&mut $e) };
-    (@slot other $e:expr) => { None };
-    (@read text $map:ident $e:expr) => { {} };
-    (@read other $map:ident $e:expr) => { $e = $map.next_value()? };
+    (@wire $f:ident) => { stringify!($f) };
+    (@wire $f:ident $w:literal) => { $w };
+    (@text text $e:expr) => { Some(&mut $e) };
+    (@text need_text $e:expr) => { Some(&mut $e) };
+    (@text $k:ident $e:expr) => { None };
+    (@opt_text opt_text $e:expr) => { Some(&mut $e) };
+    (@opt_text $k:ident $e:expr) => { None };
+    (@other other $map:ident $e:expr) => { $e = $map.next_value()? };
+    (@other need_other $map:ident $e:expr) => { $e = $map.next_value()? };
+    (@other $k:ident $map:ident $e:expr) => { {} };
+    (@need need_text $seen:ident $fields:ident $name:expr) => {
+        $crate::strict::require($seen, $fields, $name)?
+    };
+    (@need need_other $seen:ident $fields:ident $name:expr) => {
+        $crate::strict::require($seen, $fields, $name)?
+    };
+    (@need $k:ident $seen:ident $fields:ident $name:expr) => { () };
 }
 pub(crate) use text_struct;
 
@@ -800,6 +853,22 @@ mod tests {
             pub(super) list: Vec<String>,
             pub(super) inner: Option<super::Duration>,
         }
+
+        /// Required fields, a renamed one, optional texts and field-level defaults.
+        #[derive(serde::Deserialize, Debug, PartialEq, Default)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct Probe2 {
+            pub(super) id: String,
+            #[serde(default)]
+            pub(super) a: Option<String>,
+            #[serde(default, rename = "type")]
+            pub(super) kind: Option<String>,
+            #[serde(default)]
+            pub(super) flag: bool,
+            pub(super) n: u32,
+            #[serde(default)]
+            pub(super) list: Vec<String>,
+        }
     }
 
     mod compact {
@@ -819,17 +888,48 @@ mod tests {
             other list,
             other inner,
         });
+
+        #[derive(Debug, PartialEq, Default)]
+        pub(super) struct Probe2 {
+            pub(super) id: String,
+            pub(super) a: Option<String>,
+            pub(super) kind: Option<String>,
+            pub(super) flag: bool,
+            pub(super) n: u32,
+            pub(super) list: Vec<String>,
+        }
+
+        crate::strict::text_struct!(Probe2 {
+            need_text id,
+            opt_text a,
+            opt_text kind = "type",
+            other flag,
+            need_other n,
+            other list,
+        });
     }
 
     /// Both readings of `doc`, as comparable text (the value, or the whole message with
     /// serde_json's line and column).
+    fn both_of<X, Y>(doc: &str) -> (String, String)
+    where
+        X: serde::de::DeserializeOwned + std::fmt::Debug,
+        Y: serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let text =
+            |r: Result<String, serde_json::Error>| r.unwrap_or_else(|e| format!("error: {e}"));
+        (
+            text(from_str::<X>(doc).map(|v| format!("{v:?}"))),
+            text(from_str::<Y>(doc).map(|v| format!("{v:?}"))),
+        )
+    }
+
     fn both(doc: &str) -> (String, String) {
-        let d = from_str::<derived::Probe>(doc)
-            .map(|v| format!("{:?}", (v.a, v.n, v.b, v.list, v.inner)));
-        let c = from_str::<compact::Probe>(doc)
-            .map(|v| format!("{:?}", (v.a, v.n, v.b, v.list, v.inner)));
-        let text = |r: serde_json::Result<String>| r.unwrap_or_else(|e| format!("error: {e}"));
-        (text(d), text(c))
+        both_of::<derived::Probe, compact::Probe>(doc)
+    }
+
+    fn both2(doc: &str) -> (String, String) {
+        both_of::<derived::Probe2, compact::Probe2>(doc)
     }
 
     #[test]
@@ -862,6 +962,21 @@ mod tests {
         ] {
             let (d, c) = both(doc);
             assert_eq!(d, c, "{doc}");
+            let (d, c) = both2(doc);
+            assert_eq!(d, c, "{doc}");
+        }
+        for doc in [
+            r#"{"id":"x","n":1}"#,
+            r#"{"n":1}"#,
+            r#"{"id":"x"}"#,
+            r#"{"id":"x","n":1,"type":"t","a":null,"flag":true}"#,
+            r#"{"id":"x","n":1,"kind":"t"}"#,
+            r#"{"id":"x","n":1,"type":"t","type":"u"}"#,
+            r#"{"id":"x","n":1,"a":7}"#,
+            r#"{"id":null,"n":1}"#,
+        ] {
+            let (d, c) = both2(doc);
+            assert_eq!(d, c, "{doc}");
         }
     }
 
@@ -882,6 +997,24 @@ mod tests {
             let body: Vec<String> = entries.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
             let doc = format!("{{{}}}", body.join(","));
             let (d, c) = both(&doc);
+            proptest::prop_assert_eq!(d, c, "{}", doc);
+        }
+
+        #[test]
+        fn text_structs_with_required_fields_read_as_the_derive_does(
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["id", "a", "type", "kind", "flag", "n", "list", "zz"]),
+                    proptest::sample::select(vec![
+                        "\"t\"", "7", "-2", "null", "true", "[]", "[\"p\"]", "{}",
+                    ]),
+                ),
+                0..7,
+            ),
+        ) {
+            let body: Vec<String> = entries.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let doc = format!("{{{}}}", body.join(","));
+            let (d, c) = both2(&doc);
             proptest::prop_assert_eq!(d, c, "{}", doc);
         }
     }

@@ -13,8 +13,8 @@ use crate::warranty::coverage::{Code, Outcome};
 use crate::warranty::policy::{CoverKind, Policy, State};
 
 /// A sold item's identity: any of product code, product type, brand and family.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub struct Item {
     /// Product code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +29,13 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
 }
+
+crate::strict::text_struct!(Item {
+    opt_text product,
+    opt_text product_type,
+    opt_text brand,
+    opt_text family,
+});
 
 impl Item {
     /// The item's value for a key kind.

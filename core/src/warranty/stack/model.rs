@@ -285,8 +285,8 @@ pub struct Layer {
 }
 
 /// An installed item and its warranties.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub struct StackItem {
     /// The host's id for the item.
     pub id: String,
@@ -315,3 +315,15 @@ pub struct StackItem {
     #[serde(default)]
     pub warranties: Vec<Layer>,
 }
+
+crate::strict::text_struct!(StackItem {
+    need_text id,
+    opt_text serial,
+    opt_text product,
+    opt_text product_type = "type",
+    opt_text brand,
+    opt_text family,
+    other second_hand,
+    other events,
+    other warranties,
+});
