@@ -248,7 +248,9 @@ pub fn verify_audit_keyed(entries: &[StoredEntry], keys: &[AuditKey]) -> AuditVe
                     return broken(format!("not an audit entry: {msg}"));
                 }
             },
-            StoredEntry::Line(line) => match serde_json::from_str::<AuditEntry>(line) {
+            StoredEntry::Line(line) => match serde_json::from_str::<serde_json::Value>(line)
+                .and_then(|v| AuditEntry::deserialize(&v))
+            {
                 Ok(e) if e.canonical() == *line => e,
                 Ok(_) => return broken("the stored line is not the entry's canonical form".into()),
                 Err(e) => return broken(format!("not an audit entry: {e}")),

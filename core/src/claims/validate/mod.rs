@@ -3,6 +3,7 @@
 //! rules' inputs and outputs, the shared readers (dates, decimals, currencies) and the order.
 
 mod coverage;
+mod currency;
 mod dates;
 mod duplicates;
 mod evidence;
@@ -385,8 +386,7 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
 /// ISO 4217 minor units of a currency code, `None` when the code is not a currency. Codes
 /// without minor units (XAU, XDR, …) take 0 decimals.
 pub fn minor_units(code: &str) -> Option<u32> {
-    let c = iso_currency::Currency::from_code(code)?;
-    Some(c.exponent().map(u32::from).unwrap_or(0))
+    currency::minor_units(code)
 }
 
 struct Report {
