@@ -400,32 +400,24 @@ pub(crate) fn field_bit(i: usize) -> u64 {
         .unwrap_or(0)
 }
 
-/// [`text_struct!`]'s check of a required field after the object: serde's `missing field`.
-pub(crate) fn require<E: de::Error>(
-    seen: u64,
-    fields: &[&str],
-    name: &'static str,
-) -> Result<(), E> {
-    match fields.iter().position(|f| *f == name) {
-        Some(i) if seen & field_bit(i) != 0 => Ok(()),
-        _ => Err(E::missing_field(name)),
-    }
-}
-
 /// `Deserialize` for a struct of mostly text fields, read as serde's derive reads a struct
 /// with `#[serde(deny_unknown_fields)]` — the same errors, in the same order and at the same
 /// positions (an unknown or repeated field at its key, a wrong type at its value, the first
 /// missing required field after the object) — but with one reader for all of its `String`
 /// fields and one for all of its `Option<String>` fields, where the derive builds one per
-/// field (a claim has 22). Fields are listed in declaration order, each with its kind and,
-/// when the wire name is not the field's, `= "name"`:
+/// field (a claim has 22), and the fields read so far held in one value (one drop on an
+/// error, where the derive drops each). Fields are listed in declaration order, each with its
+/// kind and, when the wire name is not the field's, `= "name"`:
 ///
 /// - `text` (a `String`), `opt_text` (an `Option<String>`), `other` (any `Deserialize`):
-///   missing is the struct's `Default` value of the field, as `#[serde(default)]` on the
-///   struct, or on the field when the struct's `Default` is the derived one;
+///   missing is the field type's `Default` (`#[serde(default)]` on the field), or `other(e)`:
+///   missing is `e` (`#[serde(default = "…")]`);
 /// - `need_text`, `need_other`: required (`missing field `f``).
+///
+/// `text_struct!(T: default { … })` reads as `#[serde(default)]` on the struct: a missing
+/// field is that field of `T::default()` (no required fields then).
 macro_rules! text_struct {
-    ($ty:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? }) => {
+    ($ty:ident: default { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 const FIELDS: &[&str] = &[$($crate::strict::text_struct!(@wire $field $($wire)?)),*];
@@ -442,43 +434,10 @@ macro_rules! text_struct {
                         self,
                         mut map: A,
                     ) -> Result<$ty, A::Error> {
-                        let mut out = <$ty as Default>::default();
-                        let mut seen = 0u64;
-                        while let Some(i) = map.next_key_seed($crate::strict::FieldIndex(FIELDS))? {
-                            let name = FIELDS.get(i).copied().unwrap_or_default();
-                            let bit = $crate::strict::field_bit(i);
-                            if seen & bit != 0 {
-                                return Err(serde::de::Error::duplicate_field(name));
-                            }
-                            seen |= bit;
-                            let text: Option<&mut String> = match name {
-                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
-                                    $crate::strict::text_struct!(@text $kind out.$field),)*
-                                _ => None,
-                            };
-                            if let Some(slot) = text {
-                                *slot = map.next_value()?;
-                                continue;
-                            }
-                            let opt_text: Option<&mut Option<String>> = match name {
-                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
-                                    $crate::strict::text_struct!(@opt_text $kind out.$field),)*
-                                _ => None,
-                            };
-                            if let Some(slot) = opt_text {
-                                *slot = map.next_value()?;
-                                continue;
-                            }
-                            match name {
-                                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
-                                    $crate::strict::text_struct!(@other $kind map out.$field),)*
-                                _ => {}
-                            }
-                        }
-                        $($crate::strict::text_struct!(
-                            @need $kind seen FIELDS $crate::strict::text_struct!(@wire $field $($wire)?)
-                        );)*
-                        Ok(out)
+                        // Read in place into the default value.
+                        let mut st = <$ty as Default>::default();
+                        $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
+                        Ok(st)
                     }
                 }
                 d.deserialize_struct(stringify!($ty), FIELDS, V)
@@ -490,23 +449,110 @@ macro_rules! text_struct {
             let $ty { $($field: _),* } = v;
         };
     };
+    (@read $map:ident $st:ident $fields:ident { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
+        let mut seen = 0u64;
+        while let Some(i) = $map.next_key_seed($crate::strict::FieldIndex($fields))? {
+            let name = $fields.get(i).copied().unwrap_or_default();
+            let bit = $crate::strict::field_bit(i);
+            if seen & bit != 0 {
+                return Err(serde::de::Error::duplicate_field(name));
+            }
+            seen |= bit;
+            let text: Option<&mut String> = match name {
+                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                    $crate::strict::text_struct!(@text $kind $st.$field),)*
+                _ => None,
+            };
+            if let Some(slot) = text {
+                *slot = $map.next_value()?;
+                continue;
+            }
+            let opt_text: Option<&mut Option<String>> = match name {
+                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                    $crate::strict::text_struct!(@opt_text $kind $st.$field),)*
+                _ => None,
+            };
+            if let Some(slot) = opt_text {
+                *slot = $map.next_value()?;
+                continue;
+            }
+            match name {
+                $($crate::strict::text_struct!(@wire $field $($wire)?) =>
+                    $crate::strict::text_struct!(@other $kind $map $st.$field),)*
+                _ => {}
+            }
+        }
+    };
+    ($ty:ident { $($kind:ident $(($default:expr))? $field:ident $(= $wire:literal)?),* $(,)? }) => {
+        $crate::strict::text_struct!(@impl $ty,
+            [$(let $field = $crate::strict::text_struct!(@init $kind $($default)?);)*],
+            { $($kind $field $(= $wire)?),* });
+    };
+    (@impl $ty:ident, [$($init:tt)*], { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($crate::strict::text_struct!(@wire $field $($wire)?)),*];
+                const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
+                /// The fields read so far (a required one as an `Option`), in one value.
+                #[allow(non_camel_case_types, reason = "one type parameter per field, named as it")]
+                struct Fields<$($field),*> {
+                    $($field: $field),*
+                }
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($ty)))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$ty, A::Error> {
+                        $($init)*
+                        let mut st = Fields { $($field),* };
+                        $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
+                        // In declaration order: the first missing required field is named.
+                        $(let $field = $crate::strict::text_struct!(
+                            @finish $kind st.$field, $crate::strict::text_struct!(@wire $field $($wire)?)
+                        );)*
+                        Ok($ty { $($field),* })
+                    }
+                }
+                d.deserialize_struct(stringify!($ty), FIELDS, V)
+            }
+        }
+    };
     (@wire $f:ident) => { stringify!($f) };
     (@wire $f:ident $w:literal) => { $w };
+    (@init text) => { String::new() };
+    (@init opt_text) => { None::<String> };
+    (@init other) => { Default::default() };
+    (@init other $default:expr) => { $default };
+    (@init need_text) => { None::<String> };
+    (@init need_other) => { None };
     (@text text $e:expr) => { Some(&mut $e) };
-    (@text need_text $e:expr) => { Some(&mut $e) };
+    (@text need_text $e:expr) => { Some($e.get_or_insert_with(String::new)) };
     (@text $k:ident $e:expr) => { None };
     (@opt_text opt_text $e:expr) => { Some(&mut $e) };
     (@opt_text $k:ident $e:expr) => { None };
     (@other other $map:ident $e:expr) => { $e = $map.next_value()? };
-    (@other need_other $map:ident $e:expr) => { $e = $map.next_value()? };
+    (@other need_other $map:ident $e:expr) => { $e = Some($map.next_value()?) };
     (@other $k:ident $map:ident $e:expr) => { {} };
-    (@need need_text $seen:ident $fields:ident $name:expr) => {
-        $crate::strict::require($seen, $fields, $name)?
+    (@finish need_text $e:expr, $name:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return Err(serde::de::Error::missing_field($name)),
+        }
     };
-    (@need need_other $seen:ident $fields:ident $name:expr) => {
-        $crate::strict::require($seen, $fields, $name)?
+    (@finish need_other $e:expr, $name:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return Err(serde::de::Error::missing_field($name)),
+        }
     };
-    (@need $k:ident $seen:ident $fields:ident $name:expr) => { () };
+    (@finish $k:ident $e:expr, $name:expr) => { $e };
 }
 pub(crate) use text_struct;
 
@@ -868,6 +914,12 @@ mod tests {
             pub(super) n: u32,
             #[serde(default)]
             pub(super) list: Vec<String>,
+            #[serde(default = "yes")]
+            pub(super) on: bool,
+        }
+
+        fn yes() -> bool {
+            true
         }
     }
 
@@ -881,7 +933,7 @@ mod tests {
             pub(super) inner: Option<super::Duration>,
         }
 
-        crate::strict::text_struct!(Probe {
+        crate::strict::text_struct!(Probe: default {
             text a,
             other n,
             text b,
@@ -897,6 +949,7 @@ mod tests {
             pub(super) flag: bool,
             pub(super) n: u32,
             pub(super) list: Vec<String>,
+            pub(super) on: bool,
         }
 
         crate::strict::text_struct!(Probe2 {
@@ -906,6 +959,7 @@ mod tests {
             other flag,
             need_other n,
             other list,
+            other(true) on,
         });
     }
 
@@ -1004,7 +1058,7 @@ mod tests {
         fn text_structs_with_required_fields_read_as_the_derive_does(
             entries in proptest::collection::vec(
                 (
-                    proptest::sample::select(vec!["id", "a", "type", "kind", "flag", "n", "list", "zz"]),
+                    proptest::sample::select(vec!["id", "a", "type", "kind", "flag", "n", "list", "on", "zz"]),
                     proptest::sample::select(vec![
                         "\"t\"", "7", "-2", "null", "true", "[]", "[\"p\"]", "{}",
                     ]),

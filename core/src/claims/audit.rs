@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::time::Instant;
 
 /// One audit entry, hash-chained to the previous one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub struct AuditEntry {
     /// The claim.
     pub claim: String,
@@ -43,6 +43,22 @@ pub struct AuditEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
 }
+
+crate::strict::text_struct!(AuditEntry {
+    need_text claim,
+    need_text action,
+    need_text actor,
+    need_text role,
+    need_other at,
+    need_other from,
+    need_other to,
+    need_text reason,
+    need_other overridden,
+    opt_text prev_hash,
+    opt_text key_id,
+    need_text hash,
+    opt_text mac,
+});
 
 /// The fields that are hashed: the entry without its hash, serialized compactly in this order.
 #[derive(Serialize)]

@@ -119,7 +119,7 @@ pub struct Claim {
     pub warranty: Option<WarrantyRecord>,
 }
 
-crate::strict::text_struct!(Claim {
+crate::strict::text_struct!(Claim: default {
     text dealer,
     text workshop,
     text dms_claim_number,
@@ -176,7 +176,7 @@ pub struct Failure {
     pub record_id: String,
 }
 
-crate::strict::text_struct!(Failure {
+crate::strict::text_struct!(Failure: default {
     text component,
     text failure_code,
     text severity,
@@ -223,7 +223,7 @@ pub struct Ppp {
     pub ete_contract: String,
 }
 
-crate::strict::text_struct!(Ppp {
+crate::strict::text_struct!(Ppp: default {
     text phone,
     text email,
     text non_cnh_serial,
@@ -275,7 +275,7 @@ pub struct Texts {
     pub special_instructions: Vec<Row>,
 }
 
-crate::strict::text_struct!(Texts {
+crate::strict::text_struct!(Texts: default {
     other complaint,
     other cause,
     other correction,
@@ -305,7 +305,7 @@ pub struct Row {
     pub text: String,
 }
 
-crate::strict::text_struct!(Row {
+crate::strict::text_struct!(Row: default {
     text row,
     text text,
 });
@@ -339,7 +339,7 @@ pub struct Line {
     pub non_cnh_description: String,
 }
 
-crate::strict::text_struct!(Line {
+crate::strict::text_struct!(Line: default {
     text category,
     text material_code,
     text quantity,
@@ -362,7 +362,7 @@ pub struct Evidence {
     pub reference: String,
 }
 
-crate::strict::text_struct!(Evidence {
+crate::strict::text_struct!(Evidence: default {
     text kind,
     text reference,
 });

@@ -60,7 +60,7 @@ pub struct Rules {
     pub pip_parts: Option<Vec<PipPart>>,
 }
 
-crate::strict::text_struct!(Rules {
+crate::strict::text_struct!(Rules: default {
     other filing_deadline_days,
     other duplicate_window_days,
     other required_evidence,
@@ -103,7 +103,7 @@ pub struct PipPart {
     pub quantity: Dec,
 }
 
-crate::strict::text_struct!(PipPart {
+crate::strict::text_struct!(PipPart: default {
     text pip_code,
     text level,
     text defect_code,
@@ -143,7 +143,7 @@ pub struct KnownClaim {
     pub usage: String,
 }
 
-crate::strict::text_struct!(KnownClaim {
+crate::strict::text_struct!(KnownClaim: default {
     text dms_claim_number,
     text serial,
     text component,

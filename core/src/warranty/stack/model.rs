@@ -33,8 +33,8 @@ crate::wire::wire_enum! {
 }
 
 /// One event on an item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub struct Event {
     /// What happened.
     pub event: EventKind,
@@ -69,6 +69,20 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
+
+crate::strict::text_struct!(Event {
+    need_other event,
+    need_other at,
+    opt_text under,
+    other returned_at,
+    other requested_at,
+    other instead_of_repair,
+    other instead_of_replacement,
+    opt_text reason,
+    opt_text layer,
+    opt_text component,
+    opt_text to,
+});
 
 impl Event {
     /// An event of `kind` at `at` with no other field.
@@ -244,8 +258,8 @@ fn default_true() -> bool {
 }
 
 /// One warranty attached to an item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub struct Layer {
     /// Unique within the item.
     pub id: String,
@@ -283,6 +297,21 @@ pub struct Layer {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded_reasons: Vec<String>,
 }
+
+crate::strict::text_struct!(Layer {
+    need_text id,
+    need_other kind,
+    opt_text provider,
+    other starts_on,
+    other attached_at,
+    other terms,
+    other components,
+    other(default_true()) transferable,
+    other usage_at_start,
+    opt_text jurisdiction,
+    other agreed_period,
+    other excluded_reasons,
+});
 
 /// An installed item and its warranties.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
