@@ -4,7 +4,7 @@
 //! `ops.rs` pairs them with their names.
 
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::parse::OpOnly;
 use super::Engine;
@@ -15,18 +15,22 @@ use crate::warranty::coverage::{self, CoverageQuery, ReplaceQuery, WarrantyRecor
 use crate::warranty::plans::{self, Category, Plan, PlanItem};
 use crate::warranty::policy::{Dec, Policy};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ExpiryReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     start: Instant,
     duration: Duration,
-    #[serde(default)]
     expiry: ExpiryMode,
-    #[serde(default)]
     zone: Option<Zone>,
 }
+
+crate::strict::text_struct!(ExpiryReq {
+    need_other _op = "op",
+    need_other start,
+    need_other duration,
+    other expiry,
+    other zone,
+});
 
 #[derive(Serialize)]
 pub(super) struct ExpiryResult {
@@ -59,21 +63,26 @@ pub(super) fn expiry(r: ExpiryReq) -> Result<ExpiryResult> {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct CoverageReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     policy: Policy,
     warranty: WarrantyRecord,
     as_of: Instant,
-    #[serde(default)]
     reason: Option<String>,
-    #[serde(default)]
     usage: Option<Dec>,
-    #[serde(default)]
     zone: Option<Zone>,
 }
+
+crate::strict::text_struct!(CoverageReq {
+    need_other _op = "op",
+    need_other policy,
+    need_other warranty,
+    need_other as_of,
+    opt_text reason,
+    other usage,
+    other zone,
+});
 
 pub(super) fn coverage(r: CoverageReq) -> Result<coverage::CoverageDecision> {
     r.policy.validate().map_err(|e| e.within("policy"))?;
@@ -87,21 +96,28 @@ pub(super) fn coverage(r: CoverageReq) -> Result<coverage::CoverageDecision> {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ReplaceReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     policy: Policy,
     original: WarrantyRecord,
     reason: String,
     requested_at: Instant,
     issued_at: Instant,
-    #[serde(default)]
     usage: Option<Dec>,
-    #[serde(default)]
     zone: Option<Zone>,
 }
+
+crate::strict::text_struct!(ReplaceReq {
+    need_other _op = "op",
+    need_other policy,
+    need_other original,
+    need_text reason,
+    need_other requested_at,
+    need_other issued_at,
+    other usage,
+    other zone,
+});
 
 pub(super) fn replace(r: ReplaceReq) -> Result<coverage::ReplaceDecision> {
     r.policy.validate().map_err(|e| e.within("policy"))?;
@@ -126,45 +142,56 @@ pub(super) fn replace(r: ReplaceReq) -> Result<coverage::ReplaceDecision> {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ResolveReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
-    #[serde(default)]
     policies: Option<Vec<Policy>>,
-    #[serde(default)]
     catalog: Option<String>,
     item: Item,
     sold_at: Instant,
-    #[serde(default)]
     business_unit: Option<String>,
-    #[serde(default)]
     zone: Option<Zone>,
-    #[serde(default)]
     candidates: Candidates,
 }
+
+crate::strict::text_struct!(ResolveReq {
+    need_other _op = "op",
+    other policies,
+    opt_text catalog,
+    need_other item,
+    need_other sold_at,
+    opt_text business_unit,
+    other zone,
+    other candidates,
+});
 
 #[derive(Serialize)]
 #[serde(transparent)]
 pub(super) struct ResolveResult(crate::warranty::catalog::Resolution);
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct LoadReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     name: String,
     policies: Vec<Policy>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::strict::text_struct!(LoadReq {
+    need_other _op = "op",
+    need_text name,
+    need_other policies,
+});
+
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct UnloadReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     name: String,
 }
+
+crate::strict::text_struct!(UnloadReq {
+    need_other _op = "op",
+    need_text name,
+});
 
 #[derive(Serialize)]
 pub(super) struct CatalogInfo {
@@ -172,19 +199,24 @@ pub(super) struct CatalogInfo {
     policies: usize,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct PlansReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     plans: Vec<Plan>,
-    #[serde(default)]
     categories: Vec<Category>,
     item: PlanItem,
     sold_at: Instant,
-    #[serde(default)]
     zone: Option<Zone>,
 }
+
+crate::strict::text_struct!(PlansReq {
+    need_other _op = "op",
+    need_other plans,
+    other categories,
+    need_other item,
+    need_other sold_at,
+    other zone,
+});
 
 pub(super) fn plans(r: PlansReq) -> Result<plans::PlanOffer> {
     let cal = Calendar::for_operation(r.zone, r.item.purchased_at);
@@ -193,20 +225,24 @@ pub(super) fn plans(r: PlansReq) -> Result<plans::PlanOffer> {
 
 // --- claims -------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ValidateClaimReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     claim: crate::claims::Claim,
     as_of: Instant,
-    #[serde(default)]
     zone: Option<Zone>,
-    #[serde(default)]
     rules: crate::claims::Rules,
-    #[serde(default)]
     known_claims: Vec<crate::claims::KnownClaim>,
 }
+
+crate::strict::text_struct!(ValidateClaimReq {
+    need_other _op = "op",
+    need_other claim,
+    need_other as_of,
+    other zone,
+    other rules,
+    other known_claims,
+});
 
 pub(super) fn validate_claim(r: ValidateClaimReq) -> Result<crate::claims::ValidationReport> {
     if let Some(p) = &r.claim.policy {
@@ -223,30 +259,40 @@ pub(super) fn validate_claim(r: ValidateClaimReq) -> Result<crate::claims::Valid
     )
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct TransitionReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     state: crate::claims::lifecycle::ClaimState,
     action: crate::claims::lifecycle::Action,
     actor: crate::claims::lifecycle::Actor,
     at: Instant,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     prev_hash: Option<String>,
-    #[serde(default)]
     audit_key: Option<AuditKeyReq>,
 }
 
+crate::strict::text_struct!(TransitionReq {
+    need_other _op = "op",
+    need_other state,
+    need_other action,
+    need_other actor,
+    need_other at,
+    text reason,
+    opt_text prev_hash,
+    other audit_key,
+});
+
 /// An audit key as requests give it: `{"id", "secret"}` (base64).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct AuditKeyReq {
     id: String,
     secret: String,
 }
+
+crate::strict::text_struct!(AuditKeyReq {
+    need_text id,
+    need_text secret,
+});
 
 impl AuditKeyReq {
     fn key(&self, path: &str) -> Result<crate::claims::audit::AuditKey> {
@@ -275,15 +321,18 @@ pub(super) fn transition(r: TransitionReq) -> Result<crate::claims::lifecycle::T
     Ok(t)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct VerifyAuditReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     entries: Vec<serde_json::Value>,
-    #[serde(default)]
     keys: Vec<AuditKeyReq>,
 }
+
+crate::strict::text_struct!(VerifyAuditReq {
+    need_other _op = "op",
+    need_other entries,
+    other keys,
+});
 
 pub(super) fn verify_audit(r: VerifyAuditReq) -> Result<crate::claims::audit::AuditVerdict> {
     let keys = r
@@ -303,18 +352,22 @@ pub(super) fn verify_audit(r: VerifyAuditReq) -> Result<crate::claims::audit::Au
     Ok(crate::claims::audit::verify_audit_keyed(&entries, &keys))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct PartnerReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     state: crate::claims::lifecycle::ClaimState,
     update: crate::claims::partner_status::PartnerStatus,
-    #[serde(default)]
     prev_hash: Option<String>,
-    #[serde(default)]
     audit_key: Option<AuditKeyReq>,
 }
+
+crate::strict::text_struct!(PartnerReq {
+    need_other _op = "op",
+    need_other state,
+    need_other update,
+    opt_text prev_hash,
+    other audit_key,
+});
 
 pub(super) fn partner(r: PartnerReq) -> Result<crate::claims::partner_status::PartnerApplied> {
     let key = audit_key(&r.audit_key)?;
@@ -329,13 +382,16 @@ pub(super) fn partner(r: PartnerReq) -> Result<crate::claims::partner_status::Pa
     Ok(applied)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ReportReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     claims: Vec<crate::claims::report::ClaimSummary>,
 }
+
+crate::strict::text_struct!(ReportReq {
+    need_other _op = "op",
+    need_other claims,
+});
 
 pub(super) fn no_catalog(path: &str, name: &str) -> Error {
     Error::invalid(

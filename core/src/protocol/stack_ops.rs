@@ -2,7 +2,7 @@
 //! `expiring` and `statutory_presets`.
 
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::time::{Calendar, Duration, Instant, Zone};
@@ -10,49 +10,60 @@ use crate::warranty::policy::Dec;
 use crate::warranty::stack::presets::{self, PresetRow, Presets};
 use crate::warranty::stack::{self, Expiring, Failure, LayerKind, Stack, StackItem};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct StackReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     item: StackItem,
     failure_at: Instant,
-    #[serde(default)]
     reason: Option<String>,
-    #[serde(default)]
     component: Option<String>,
-    #[serde(default)]
     usage: Option<Dec>,
-    #[serde(default)]
     zone: Option<Zone>,
-    #[serde(default)]
     presets: Vec<PresetRow>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::strict::text_struct!(StackReq {
+    need_other _op = "op",
+    need_other item,
+    need_other failure_at,
+    opt_text reason,
+    opt_text component,
+    other usage,
+    other zone,
+    other presets,
+});
+
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct ExpiringReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
     as_of: Instant,
     within: Duration,
-    #[serde(default)]
     kinds: Vec<LayerKind>,
     items: Vec<StackItem>,
-    #[serde(default)]
     zone: Option<Zone>,
-    #[serde(default)]
     presets: Vec<PresetRow>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+crate::strict::text_struct!(ExpiringReq {
+    need_other _op = "op",
+    need_other as_of,
+    need_other within,
+    other kinds,
+    need_other items,
+    other zone,
+    other presets,
+});
+
+// Read by `strict::text_struct!` (below), as `#[serde(deny_unknown_fields)]` would.
 pub(super) struct PresetsReq {
-    #[serde(rename = "op")]
     _op: IgnoredAny,
-    #[serde(default)]
     jurisdiction: Option<String>,
 }
+
+crate::strict::text_struct!(PresetsReq {
+    need_other _op = "op",
+    opt_text jurisdiction,
+});
 
 #[derive(Serialize)]
 pub(super) struct ExpiringAnswer {
