@@ -144,14 +144,27 @@ def main():
         f'/// The chrono-tz release the tables were taken from.',
         f'pub(crate) const SOURCE: &str = "chrono-tz {version}";',
         "",
-        "/// Every zone name, sorted by bytes.",
-        f"pub(crate) static NAMES: [&str; {len(names)}] = [",
+        "/// Every zone name, sorted by bytes, one after the other (`NAME_ENDS` cuts them).",
+        "pub(crate) static NAME_TEXT: &str = concat!(",
     ]
     lines += [f'    "{n}",' for n in names]
+    ends, at = [], 0
+    for n in names:
+        at += len(n.encode())
+        ends.append(at)
+    if at > 0xFFFF:
+        sys.exit("gen_tzdata: the zone names no longer fit u16 offsets")
+    lines += [
+        ");",
+        "",
+        "/// Where each name of `NAME_TEXT` ends (it starts where the one before ends).",
+        f"pub(crate) static NAME_ENDS: [u16; {len(names)}] = [",
+    ]
+    lines += [f"    {e}," for e in ends]
     lines += [
         "];",
         "",
-        "/// Where each zone's record starts in `data.bin` (same index as `NAMES`).",
+        "/// Where each zone's record starts in `data.bin` (same index as `NAME_ENDS`).",
         f"pub(crate) static STARTS: [u32; {len(names)}] = [",
     ]
     lines += [f"    {s}," for s in zone_start]

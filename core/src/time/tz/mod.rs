@@ -17,11 +17,11 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeDelta};
 
-use names::{ABBRS, NAMES, STARTS};
+use names::{ABBRS, NAME_ENDS, NAME_TEXT, STARTS};
 
 static DATA: &[u8] = include_bytes!("data.bin");
 
-const ZONES: usize = NAMES.len();
+const ZONES: usize = NAME_ENDS.len();
 
 #[allow(
     clippy::declare_interior_mutable_const,
@@ -79,9 +79,19 @@ impl Tz {
 
     /// The zone called `name` (exact spelling, as in the tz database), if there is one.
     pub fn from_name(name: &str) -> Option<Tz> {
-        let id = NAMES
-            .binary_search_by(|n| n.as_bytes().cmp(name.as_bytes()))
-            .ok()?;
+        let (mut lo, mut hi) = (0usize, ZONES);
+        let id = loop {
+            if lo >= hi {
+                return None;
+            }
+            // lo < hi <= ZONES.
+            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
+            match zone_name(mid).as_bytes().cmp(name.as_bytes()) {
+                Ordering::Less => lo = mid.saturating_add(1),
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => break mid,
+            }
+        };
         let start = *STARTS.get(id)?;
         let spans = DECODED
             .get(id)?
@@ -95,12 +105,13 @@ impl Tz {
 
     /// Every zone name the library knows, sorted by bytes.
     pub fn names() -> &'static [&'static str] {
-        &NAMES
+        static ALL: OnceLock<Vec<&'static str>> = OnceLock::new();
+        ALL.get_or_init(|| (0..ZONES).map(zone_name).collect())
     }
 
     /// The zone's name, e.g. `Europe/Nicosia`.
     pub fn name(&self) -> &'static str {
-        NAMES.get(usize::from(self.id)).copied().unwrap_or("")
+        zone_name(usize::from(self.id))
     }
 
     /// The zone's transitions: from each UTC second (Unix time) on, the offset given.
@@ -229,6 +240,16 @@ impl Tz {
             Some(i) => LocalResult::Single(get(i)),
         }
     }
+}
+
+/// The name of zone `id` (`""` past the last).
+fn zone_name(id: usize) -> &'static str {
+    let start = match id.checked_sub(1) {
+        None => 0,
+        Some(before) => NAME_ENDS.get(before).map_or(0, |&e| usize::from(e)),
+    };
+    let end = NAME_ENDS.get(id).map_or(start, |&e| usize::from(e));
+    NAME_TEXT.get(start..end).unwrap_or("")
 }
 
 /// Decodes one record as the zone loader does, for the fuzzer: whether it decodes.
