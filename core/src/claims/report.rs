@@ -107,7 +107,9 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
     let mut by_status: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_validation: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
-    let mut money: BTreeMap<String, (usize, Decimal, Decimal)> = BTreeMap::new();
+    // Per currency (valid codes only: at most the 183 of ISO 4217), in the order first met;
+    // sorted by code at the end.
+    let mut money: Vec<(String, (usize, Decimal, Decimal))> = Vec::new();
     let mut leads: Vec<i64> = Vec::new();
     let mut open = 0;
     for (i, c) in claims.iter().enumerate() {
@@ -149,9 +151,16 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
                     format!("`{cur}` is not an ISO 4217 currency code"),
                 ));
             }
-            let slot = money
-                .entry(cur.clone())
-                .or_insert((0, Decimal::ZERO, Decimal::ZERO));
+            let pos = match money.iter().position(|(c, _)| c == cur) {
+                Some(i) => i,
+                None => {
+                    money.push((cur.clone(), (0, Decimal::ZERO, Decimal::ZERO)));
+                    money.len().saturating_sub(1)
+                }
+            };
+            let Some((_, slot)) = money.get_mut(pos) else {
+                continue;
+            };
             bump(&mut slot.0);
             let add = |x: Decimal, d: Option<Dec>, f: &str| -> Result<Decimal> {
                 x.checked_add(d.map_or(Decimal::ZERO, |d| d.0))
@@ -181,6 +190,7 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
         .zip(i128::try_from(n).ok().filter(|n| *n > 0))
         .and_then(|(sum, n)| sum.checked_div(n))
         .and_then(|m| i64::try_from(m).ok());
+    crate::order::sort_by(&mut money, |a, b| a.0.cmp(&b.0));
     let totals = money
         .into_iter()
         .map(|(currency, (claims, claimed, reimbursed))| {

@@ -26,13 +26,16 @@ pub(super) fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {
             &[("kind", "pos_invoice".into())],
         );
     }
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    // Each kind once, in the order of their names.
+    let mut wanted: Vec<&str> = Vec::new();
     for key in ["*", c.warranty_type.as_str()] {
         if let Some(kinds) = rules.required_evidence.get(key) {
             wanted.extend(kinds.iter().map(String::as_str));
         }
     }
-    wanted.remove("pos_invoice");
+    crate::order::sort_by(&mut wanted, |a, b| a.cmp(b));
+    wanted.dedup();
+    wanted.retain(|k| *k != "pos_invoice");
     for kind in wanted {
         if !has(kind) {
             r.error(

@@ -4,7 +4,9 @@ use super::*;
 
 pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
     let mut first_currency: Option<&str> = None;
-    let mut sums: BTreeMap<String, Option<Decimal>> = BTreeMap::new();
+    // Per currency (valid codes only: at most the 183 of ISO 4217), in the order first met;
+    // sorted by code at the end.
+    let mut sums: Vec<(String, Option<Decimal>)> = Vec::new();
     let mut all_valid = true;
     for (i, l) in c.lines.iter().enumerate() {
         let p = |f: &str| format!("claim.lines[{i}].{f}");
@@ -114,18 +116,24 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
         };
         match (amount, units) {
             (Some(a), Some(_)) => {
-                let slot = sums
-                    .entry(l.currency.clone())
-                    .or_insert(Some(Decimal::ZERO));
-                *slot = slot.and_then(|s| s.checked_add(a));
-                if slot.is_none() {
-                    all_valid = false;
+                let at = match sums.iter().position(|(c, _)| *c == l.currency) {
+                    Some(i) => i,
+                    None => {
+                        sums.push((l.currency.clone(), Some(Decimal::ZERO)));
+                        sums.len().saturating_sub(1)
+                    }
+                };
+                if let Some((_, slot)) = sums.get_mut(at) {
+                    *slot = slot.and_then(|s| s.checked_add(a));
+                    if slot.is_none() {
+                        all_valid = false;
+                    }
                 }
             }
             _ => all_valid = false,
         }
     }
-    if sums.values().any(Option::is_none) {
+    if sums.iter().any(|(_, s)| s.is_none()) {
         r.error(
             RuleCode::AmountOverflow,
             "claim.lines",
@@ -144,7 +152,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             Some(t) => {
                 // Only comparable when every line has a valid amount in one currency.
                 if all_valid && sums.len() == 1 {
-                    if let Some(Some(sum)) = sums.values().next() {
+                    if let Some((_, Some(sum))) = sums.first() {
                         if *sum != t {
                             r.error(
                                 RuleCode::TotalMismatch,
@@ -161,6 +169,7 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
             }
         }
     }
+    crate::order::sort_by(&mut sums, |a, b| a.0.cmp(&b.0));
     sums.into_iter()
         .filter_map(|(currency, sum)| {
             sum.map(|s| CurrencyTotal {
