@@ -151,14 +151,9 @@ pub fn claims_report(claims: &[ClaimSummary]) -> Result<ClaimsReport> {
                     format!("`{cur}` is not an ISO 4217 currency code"),
                 ));
             }
-            let pos = match money.iter().position(|(c, _)| c == cur) {
-                Some(i) => i,
-                None => {
-                    money.push((cur.clone(), (0, Decimal::ZERO, Decimal::ZERO)));
-                    money.len().saturating_sub(1)
-                }
-            };
-            let Some((_, slot)) = money.get_mut(pos) else {
+            let Some(slot) =
+                crate::order::entry(&mut money, cur, || (0, Decimal::ZERO, Decimal::ZERO))
+            else {
                 continue;
             };
             bump(&mut slot.0);

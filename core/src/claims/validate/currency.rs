@@ -30,19 +30,12 @@ pub(super) fn minor_units(code: &str) -> Option<u32> {
         return None;
     }
     let codes = CODES.as_bytes();
-    let (mut lo, mut hi) = (0usize, UNITS.len());
-    while lo < hi {
-        // lo < hi <= UNITS.len(): mid is in range, and so is its code.
-        let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
-        let at = mid.saturating_mul(3);
-        let probe = codes.get(at..at.saturating_add(3))?;
-        match probe.cmp(key) {
-            std::cmp::Ordering::Less => lo = mid.saturating_add(1),
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return UNITS.get(mid).map(|&u| u32::from(u)),
-        }
-    }
-    None
+    let code_at = |i: usize| {
+        let at = i.saturating_mul(3);
+        codes.get(at..at.saturating_add(3)).unwrap_or_default()
+    };
+    let i = crate::order::search(UNITS.len(), |i| code_at(i).cmp(key))?;
+    UNITS.get(i).map(|&u| u32::from(u))
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub(super) fn evidence(c: &Claim, rules: &Rules, r: &mut Report) {
             wanted.extend(kinds.iter().map(String::as_str));
         }
     }
-    crate::order::sort_by(&mut wanted, |a, b| a.cmp(b));
+    crate::order::sort_by(&mut wanted, Ord::cmp);
     wanted.dedup();
     wanted.retain(|k| *k != "pos_invoice");
     for kind in wanted {

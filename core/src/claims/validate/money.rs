@@ -116,14 +116,9 @@ pub(super) fn money(c: &Claim, r: &mut Report) -> Vec<CurrencyTotal> {
         };
         match (amount, units) {
             (Some(a), Some(_)) => {
-                let at = match sums.iter().position(|(c, _)| *c == l.currency) {
-                    Some(i) => i,
-                    None => {
-                        sums.push((l.currency.clone(), Some(Decimal::ZERO)));
-                        sums.len().saturating_sub(1)
-                    }
-                };
-                if let Some((_, slot)) = sums.get_mut(at) {
+                if let Some(slot) =
+                    crate::order::entry(&mut sums, &l.currency, || Some(Decimal::ZERO))
+                {
                     *slot = slot.and_then(|s| s.checked_add(a));
                     if slot.is_none() {
                         all_valid = false;

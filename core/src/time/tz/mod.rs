@@ -79,19 +79,7 @@ impl Tz {
 
     /// The zone called `name` (exact spelling, as in the tz database), if there is one.
     pub fn from_name(name: &str) -> Option<Tz> {
-        let (mut lo, mut hi) = (0usize, ZONES);
-        let id = loop {
-            if lo >= hi {
-                return None;
-            }
-            // lo < hi <= ZONES.
-            let mid = lo.saturating_add(hi.saturating_sub(lo) / 2);
-            match zone_name(mid).as_bytes().cmp(name.as_bytes()) {
-                Ordering::Less => lo = mid.saturating_add(1),
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => break mid,
-            }
-        };
+        let id = crate::order::search(ZONES, |i| zone_name(i).as_bytes().cmp(name.as_bytes()))?;
         let start = *STARTS.get(id)?;
         let spans = DECODED
             .get(id)?
