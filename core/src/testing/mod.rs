@@ -196,14 +196,17 @@ pub fn arb_catalog() -> impl Strategy<Value = Vec<Policy>> {
 /// `effective_from` on a few month starts (ties) or none, windows that often exclude the
 /// sale, numbers that collide, ids out of load order, about one in seven not effective.
 pub fn arb_skewed_catalog() -> impl Strategy<Value = Vec<Policy>> {
-    let month = |m: i64| {
-        DateTime::from_timestamp(m.saturating_mul(2_629_746).saturating_add(1_577_836_800), 0)
-            .map(|t| Instant(t.fixed_offset()))
+    let month = |(m, ns): (i64, usize)| {
+        DateTime::from_timestamp(
+            m.saturating_mul(2_629_746).saturating_add(1_577_836_800),
+            SUBSECONDS.get(ns).copied().unwrap_or(0),
+        )
+        .map(|t| Instant(t.fixed_offset()))
     };
     let policy = (
         prop::collection::vec((0..10u8, 0..3usize), 1..6),
-        prop::option::of(0i64..60),
-        prop::option::of(0i64..80),
+        prop::option::of((0i64..60, arb_subsecond())),
+        prop::option::of((0i64..80, arb_subsecond())),
         0..5u8,
         0..7u8,
         prop::collection::vec(0..3usize, 0..2),
@@ -251,9 +254,27 @@ pub fn arb_skewed_catalog() -> impl Strategy<Value = Vec<Policy>> {
 
 /// A sale instant inside [`arb_skewed_catalog`]'s windows (2020–2026).
 pub fn arb_skewed_sale() -> impl Strategy<Value = Instant> {
-    (1_577_836_800i64..1_790_000_000).prop_filter_map("instant", |secs| {
-        DateTime::from_timestamp(secs, 0).map(|t| Instant(t.fixed_offset()))
-    })
+    prop_oneof![
+        (1_577_836_800i64..1_790_000_000).prop_filter_map("instant", |secs| {
+            DateTime::from_timestamp(secs, 0).map(|t| Instant(t.fixed_offset()))
+        }),
+        // In the second a policy starts or ends in (month starts of
+        // `arb_skewed_catalog`), before, at or after its nanoseconds.
+        (0i64..80, arb_subsecond()).prop_filter_map("instant", |(m, ns)| {
+            DateTime::from_timestamp(
+                m.saturating_mul(2_629_746).saturating_add(1_577_836_800),
+                SUBSECONDS.get(ns).copied().unwrap_or(0),
+            )
+            .map(|t| Instant(t.fixed_offset()))
+        }),
+    ]
+}
+
+/// Nanoseconds of the skewed catalogs' instants: most on the second, some within it.
+const SUBSECONDS: [u32; 4] = [0, 1, 500_000_000, 999_999_999];
+
+fn arb_subsecond() -> impl Strategy<Value = usize> {
+    prop_oneof![4 => Just(0usize), 1 => 1..SUBSECONDS.len()]
 }
 
 /// An item drawing each key from the same small vocabulary as [`arb_policy`].

@@ -213,7 +213,151 @@ impl Entry {
 /// An item's key hashes, by kind index.
 type ItemHashes = [Option<u32>; 4];
 
-type Index = HashMap<Box<str>, Vec<Entry>, BuildHasherDefault<FxHasher>>;
+/// A key's bytes as little-endian words, the last one zero-padded (built in registers: a
+/// copy through memory would stall the load that reads it back).
+fn key_words(v: &str) -> impl Iterator<Item = u64> + '_ {
+    let chunks = v.as_bytes().chunks_exact(8);
+    let rest = chunks.remainder();
+    let last = (!rest.is_empty()).then(|| {
+        rest.iter()
+            .rev()
+            .fold(0u64, |w, &b| w.rotate_left(8) | u64::from(b))
+    });
+    chunks
+        .map(|c| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            u64::from_le_bytes(w)
+        })
+        .chain(last)
+}
+
+/// A key's 64-bit hash for the index: FxHash over its words and its length, the high bits
+/// folded into the low ones that the map's buckets are chosen by.
+fn list_hash(v: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let h = key_words(v).fold(0, step);
+    let h = step(h, u64::try_from(v.len()).unwrap_or(u64::MAX));
+    h ^ (h >> 32)
+}
+
+/// The hasher of a map keyed by [`list_hash`]: the key is already a hash.
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed (`write_u64`); any other write still hashes.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// One posting list. Its key's words and the entries' `effective_from` seconds share one
+/// allocation (`head`), so that a lookup confirms its key in the memory the binary search
+/// past the policies not yet in force reads next (8 bytes an entry, not a cache line every
+/// one or two).
+#[derive(Clone, Debug)]
+struct List {
+    /// The key's words ([`key_words`], the bits as `i64`), then (once [`List::seal`]ed) the
+    /// entries' `from_s`.
+    head: Vec<i64>,
+    /// The key's length in bytes.
+    key_len: usize,
+    entries: Vec<Entry>,
+}
+
+impl List {
+    /// `key`'s list, empty.
+    fn new(key: &str) -> Self {
+        // Room for the `from_s` of a short list (most product lists), so that `seal` rarely
+        // reallocates.
+        let mut head = Vec::with_capacity(key.len().div_ceil(8).saturating_add(2));
+        head.extend(key_words(key).map(|w| i64::from_le_bytes(w.to_le_bytes())));
+        List {
+            head,
+            key_len: key.len(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Whether this is `key`'s list.
+    fn is(&self, key: &str) -> bool {
+        key.len() == self.key_len
+            && key_words(key)
+                .zip(self.head.iter())
+                .all(|(w, &x)| w.to_le_bytes() == x.to_le_bytes())
+    }
+
+    fn key_words(&self) -> usize {
+        self.key_len.div_ceil(8)
+    }
+
+    /// Sorts the entries by `order` and writes their `from_s` after the key.
+    fn seal(&mut self, order: impl FnMut(&Entry, &Entry) -> Ordering) {
+        self.entries.sort_by(order);
+        self.head.truncate(self.key_words());
+        self.head.reserve_exact(self.entries.len());
+        self.head.extend(self.entries.iter().map(|e| e.from_s));
+    }
+
+    /// The entries' `effective_from` seconds.
+    fn froms(&self) -> &[i64] {
+        self.head.get(self.key_words()..).unwrap_or(&[])
+    }
+}
+
+/// One key kind's lists, by [`list_hash`] of the key; the key is confirmed on the list. A key
+/// whose 64-bit hash another key already holds (never seen in practice, but possible) is kept
+/// in `clashes`, searched in order (catalog keys are the host's own, as for [`FxHasher`]).
+#[derive(Clone, Debug, Default)]
+struct Index {
+    lists: HashMap<u64, List, BuildHasherDefault<Prehashed>>,
+    clashes: Vec<List>,
+}
+
+impl Index {
+    /// `key`'s list, whose hash is `h`, created empty if new (always `Some`).
+    fn list_mut(&mut self, key: &str, h: u64) -> Option<&mut List> {
+        use std::collections::hash_map::Entry as Slot;
+        match self.lists.entry(h) {
+            Slot::Vacant(v) => Some(v.insert(List::new(key))),
+            Slot::Occupied(o) if o.get().is(key) => Some(o.into_mut()),
+            Slot::Occupied(_) => {
+                let at = match self.clashes.iter().position(|l| l.is(key)) {
+                    Some(at) => at,
+                    None => {
+                        self.clashes.push(List::new(key));
+                        self.clashes.len().saturating_sub(1)
+                    }
+                };
+                self.clashes.get_mut(at)
+            }
+        }
+    }
+
+    fn lists_mut(&mut self) -> impl Iterator<Item = &mut List> {
+        self.lists.values_mut().chain(self.clashes.iter_mut())
+    }
+
+    /// `key`'s list, whose hash is `h`.
+    fn get(&self, key: &str, h: u64) -> Option<&List> {
+        let list = self.lists.get(&h)?;
+        if list.is(key) {
+            Some(list)
+        } else {
+            self.clashes.iter().find(|l| l.is(key))
+        }
+    }
+}
 
 /// Policies indexed by covered-goods key, so that resolution looks up rather than scans.
 ///
@@ -425,23 +569,22 @@ impl Catalog {
             }
             let n = u32::try_from(i).unwrap_or(u32::MAX);
             for c in &p.covers {
-                if let Some(map) = index.get_mut(c.kind.index()) {
-                    let list = match map.get_mut(c.value.as_str()) {
-                        Some(list) => list,
-                        None => map.entry(c.value.as_str().into()).or_default(),
-                    };
+                let list = index
+                    .get_mut(c.kind.index())
+                    .and_then(|map| map.list_mut(&c.value, list_hash(&c.value)));
+                if let Some(list) = list {
                     // A policy naming one key twice is listed once.
-                    if list.last().map(|e| e.policy) != Some(n) {
-                        list.push(Entry::new(p, n, c.kind));
+                    if list.entries.last().map(|e| e.policy) != Some(n) {
+                        list.entries.push(Entry::new(p, n, c.kind));
                     }
                 }
             }
         }
         drop(ids);
         for map in &mut index {
-            for list in map.values_mut() {
+            for list in map.lists_mut() {
                 // `effective_from` is in the entry: only ties read the policies.
-                list.sort_by(|a, b| {
+                list.seal(|a, b| {
                     b.from().cmp(&a.from()).then_with(|| {
                         match (
                             policies.get(a.policy as usize),
@@ -493,14 +636,22 @@ impl Catalog {
     /// The entries of `kind`'s list for `item` that may apply at `t`: those whose
     /// `effective_from` is not after `t` (a binary search: the list is sorted latest first).
     fn entries(&self, item: &Item, kind: CoverKind, t: Key) -> &[Entry] {
-        let Some(list) = item
-            .get(kind)
-            .and_then(|v| self.index.get(kind.index()).and_then(|m| m.get(v)))
-        else {
+        let Some(list) = item.get(kind).and_then(|v| {
+            self.index
+                .get(kind.index())
+                .and_then(|m| m.get(v, list_hash(v)))
+        }) else {
             return &[];
         };
-        let skip = list.partition_point(|e| e.from() > t);
-        list.get(skip..).unwrap_or(&[])
+        let froms = list.froms();
+        let mut skip = froms.partition_point(|&s| s > t.0);
+        // Policies that start in the second of the sale: the nanoseconds decide (rare).
+        while froms.get(skip) == Some(&t.0)
+            && list.entries.get(skip).is_some_and(|e| e.from_ns > t.1)
+        {
+            skip = skip.saturating_add(1);
+        }
+        list.entries.get(skip..).unwrap_or(&[])
     }
 
     /// The best candidate: the first entry, most specific kind first, that applies.
@@ -701,4 +852,77 @@ fn explain(
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{Duration, Unit};
+
+    fn one(i: u32) -> Entry {
+        let p = Policy::new("P", Duration::new(1, Unit::Years));
+        Entry::new(&p, i, CoverKind::Product)
+    }
+
+    fn policy_of(list: Option<&List>) -> Option<u32> {
+        list.and_then(|l| l.entries.first()).map(|e| e.policy)
+    }
+
+    #[test]
+    fn keys_whose_hashes_clash_keep_their_own_lists() {
+        // Every key given the same hash: the first holds the slot, the others are clashes.
+        let keys = [
+            "A",
+            "B",
+            "",
+            "ab",
+            "ab\0",
+            "a key longer than eight bytes",
+            "é",
+        ];
+        let mut ix = Index::default();
+        for (i, k) in (0u32..).zip(keys) {
+            ix.list_mut(k, 7).unwrap().entries.push(one(i));
+        }
+        // Found again, not added twice.
+        for (i, k) in (0u32..).zip(keys) {
+            ix.list_mut(k, 7).unwrap().entries.push(one(i));
+        }
+        assert_eq!(ix.lists.len(), 1);
+        assert_eq!(ix.clashes.len(), keys.len() - 1);
+        for list in ix.lists_mut() {
+            list.seal(|a, b| a.policy.cmp(&b.policy));
+            assert_eq!(list.froms().len(), 2);
+        }
+        for (i, k) in (0u32..).zip(keys) {
+            assert_eq!(policy_of(ix.get(k, 7)), Some(i), "{k:?}");
+        }
+        assert_eq!(policy_of(ix.get("C", 7)), None);
+        assert_eq!(policy_of(ix.get("A", 8)), None);
+    }
+
+    #[test]
+    fn a_list_is_its_key_only() {
+        let cases = [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgh1",
+            "ab\0",
+            "ünïcödé keys",
+        ];
+        for k in cases {
+            let mut list = List::new(k);
+            list.entries.push(one(0));
+            list.seal(|a, b| a.policy.cmp(&b.policy));
+            for other in cases {
+                assert_eq!(list.is(other), k == other, "{k:?} vs {other:?}");
+            }
+            assert_eq!(list.froms().len(), 1, "{k:?}");
+        }
+        // Keys that differ only by trailing zero bytes differ by length.
+        assert!(!List::new("ab").is("ab\0"));
+        assert_ne!(list_hash("ab"), list_hash("ab\0"));
+    }
 }
