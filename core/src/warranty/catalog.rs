@@ -261,101 +261,184 @@ impl Hasher for Prehashed {
     }
 }
 
-/// One posting list. Its key's words and the entries' `effective_from` seconds share one
-/// allocation (`head`), so that a lookup confirms its key in the memory the binary search
-/// past the policies not yet in force reads next (8 bytes an entry, not a cache line every
-/// one or two).
-#[derive(Clone, Debug)]
+/// Whether `words` (from a list's head in [`Index::heads`]) begin with `key`'s words.
+fn key_at(words: &[i64], key: &str) -> bool {
+    let mut words = words.iter();
+    key_words(key).all(|w| {
+        words
+            .next()
+            .is_some_and(|x| w.to_le_bytes() == x.to_le_bytes())
+    })
+}
+
+/// A posting list's place in its [`Index`]: its key's words, then its entries' `from_s`, from
+/// `head` in `heads`; its entries from `start` in `entries`.
+#[derive(Clone, Copy, Debug)]
 struct List {
-    /// The key's words ([`key_words`], the bits as `i64`), then (once [`List::seal`]ed) the
-    /// entries' `from_s`.
-    head: Vec<i64>,
+    head: usize,
     /// The key's length in bytes.
     key_len: usize,
-    entries: Vec<Entry>,
+    start: usize,
+    len: usize,
 }
 
-impl List {
-    /// `key`'s list, empty.
-    fn new(key: &str) -> Self {
-        // Room for the `from_s` of a short list (most product lists), so that `seal` rarely
-        // reallocates.
-        let mut head = Vec::with_capacity(key.len().div_ceil(8).saturating_add(2));
-        head.extend(key_words(key).map(|w| i64::from_le_bytes(w.to_le_bytes())));
-        List {
-            head,
-            key_len: key.len(),
-            entries: Vec::new(),
-        }
-    }
-
-    /// Whether this is `key`'s list.
-    fn is(&self, key: &str) -> bool {
-        key.len() == self.key_len
-            && key_words(key)
-                .zip(self.head.iter())
-                .all(|(w, &x)| w.to_le_bytes() == x.to_le_bytes())
-    }
-
-    fn key_words(&self) -> usize {
-        self.key_len.div_ceil(8)
-    }
-
-    /// Sorts the entries by `order` and writes their `from_s` after the key.
-    fn seal(&mut self, order: impl FnMut(&Entry, &Entry) -> Ordering) {
-        self.entries.sort_by(order);
-        self.head.truncate(self.key_words());
-        self.head.reserve_exact(self.entries.len());
-        self.head.extend(self.entries.iter().map(|e| e.from_s));
-    }
-
-    /// The entries' `effective_from` seconds.
-    fn froms(&self) -> &[i64] {
-        self.head.get(self.key_words()..).unwrap_or(&[])
-    }
-}
-
-/// One key kind's lists, by [`list_hash`] of the key; the key is confirmed on the list. A key
-/// whose 64-bit hash another key already holds (never seen in practice, but possible) is kept
-/// in `clashes`, searched in order (catalog keys are the host's own, as for [`FxHasher`]).
+/// One key kind's posting lists, by [`list_hash`] of the key, the key confirmed on the list. A
+/// key whose 64-bit hash another key already holds (never seen in practice, but possible) is
+/// kept in `clashes`, searched in order (catalog keys are the host's own, as for
+/// [`FxHasher`]). All lists share two allocations: `heads` holds each list's key words and
+/// then its entries' `effective_from` seconds, so that a lookup confirms its key in the
+/// memory the binary search past the policies not yet in force reads next (8 bytes an entry,
+/// not a cache line every one or two); `entries` holds the entries, list after list.
 #[derive(Clone, Debug, Default)]
 struct Index {
     lists: HashMap<u64, List, BuildHasherDefault<Prehashed>>,
     clashes: Vec<List>,
+    heads: Vec<i64>,
+    entries: Vec<Entry>,
+}
+
+impl List {
+    /// Whether this is `key`'s list (`heads`: its index's).
+    fn is(&self, heads: &[i64], key: &str) -> bool {
+        key.len() == self.key_len && key_at(heads.get(self.head..).unwrap_or(&[]), key)
+    }
 }
 
 impl Index {
-    /// `key`'s list, whose hash is `h`, created empty if new (always `Some`).
-    fn list_mut(&mut self, key: &str, h: u64) -> Option<&mut List> {
-        use std::collections::hash_map::Entry as Slot;
-        match self.lists.entry(h) {
-            Slot::Vacant(v) => Some(v.insert(List::new(key))),
-            Slot::Occupied(o) if o.get().is(key) => Some(o.into_mut()),
-            Slot::Occupied(_) => {
-                let at = match self.clashes.iter().position(|l| l.is(key)) {
-                    Some(at) => at,
-                    None => {
-                        self.clashes.push(List::new(key));
-                        self.clashes.len().saturating_sub(1)
-                    }
-                };
-                self.clashes.get_mut(at)
-            }
-        }
-    }
-
-    fn lists_mut(&mut self) -> impl Iterator<Item = &mut List> {
-        self.lists.values_mut().chain(self.clashes.iter_mut())
-    }
-
     /// `key`'s list, whose hash is `h`.
     fn get(&self, key: &str, h: u64) -> Option<&List> {
         let list = self.lists.get(&h)?;
-        if list.is(key) {
+        if list.is(&self.heads, key) {
             Some(list)
         } else {
-            self.clashes.iter().find(|l| l.is(key))
+            self.clashes.iter().find(|l| l.is(&self.heads, key))
         }
+    }
+
+    /// A list's entries' `effective_from` seconds.
+    fn froms(&self, list: &List) -> &[i64] {
+        let at = list.head.saturating_add(list.key_len.div_ceil(8));
+        self.heads
+            .get(at..at.saturating_add(list.len))
+            .unwrap_or(&[])
+    }
+
+    /// A list's entries.
+    fn entries(&self, list: &List) -> &[Entry] {
+        self.entries
+            .get(list.start..list.start.saturating_add(list.len))
+            .unwrap_or(&[])
+    }
+}
+
+/// An [`Index`] being built: its lists (each list's `head` where its key's words are in
+/// `index.heads`, `start` its number, `len` its entries so far), and the entries in catalog
+/// order, each with its list's number.
+#[derive(Default)]
+struct IndexBuilder {
+    index: Index,
+    /// The last policy listed, by list number (a policy naming one key twice is listed once).
+    last: Vec<Option<u32>>,
+    items: Vec<(usize, Entry)>,
+}
+
+impl IndexBuilder {
+    /// `key`'s list in `ix`, whose hash is `h`, created if new (numbered `last.len()`).
+    fn list_of<'a>(
+        ix: &'a mut Index,
+        last: &mut Vec<Option<u32>>,
+        key: &str,
+        h: u64,
+    ) -> Option<&'a mut List> {
+        let new = List {
+            head: ix.heads.len(),
+            key_len: key.len(),
+            start: last.len(),
+            len: 0,
+        };
+        use std::collections::hash_map::Entry as Slot;
+        let heads = &ix.heads;
+        let list = match ix.lists.entry(h) {
+            Slot::Occupied(o) if o.get().is(heads, key) => return Some(o.into_mut()),
+            Slot::Occupied(_) => match ix.clashes.iter().position(|l| l.is(heads, key)) {
+                Some(at) => return ix.clashes.get_mut(at),
+                None => {
+                    ix.clashes.push(new);
+                    ix.clashes.last_mut()
+                }
+            },
+            Slot::Vacant(v) => Some(v.insert(new)),
+        };
+        ix.heads
+            .extend(key_words(key).map(|w| i64::from_le_bytes(w.to_le_bytes())));
+        last.push(None);
+        list
+    }
+
+    /// Lists policy `policy` under `key` (hash `h`) unless it is listed there already.
+    fn add(&mut self, key: &str, h: u64, policy: u32, entry: impl FnOnce() -> Entry) {
+        let Some(list) = Self::list_of(&mut self.index, &mut self.last, key, h) else {
+            return;
+        };
+        let n = list.start;
+        if let Some(last) = self.last.get_mut(n).filter(|l| **l != Some(policy)) {
+            *last = Some(policy);
+            list.len = list.len.saturating_add(1);
+            self.items.push((n, entry()));
+        }
+    }
+
+    /// The index: each list's entries placed together (in catalog order) and sorted by
+    /// `order`, its key and its entries' `from_s` written to the heads.
+    fn finish(self, mut order: impl FnMut(&Entry, &Entry) -> Ordering) -> Index {
+        let IndexBuilder {
+            mut index,
+            last,
+            items,
+        } = self;
+        // Where each list's entries start: its number's place after the lists before it.
+        let mut next = vec![0usize; last.len()];
+        for l in index.lists.values().chain(&index.clashes) {
+            if let Some(at) = next.get_mut(l.start) {
+                *at = l.len;
+            }
+        }
+        let mut sum = 0usize;
+        for at in &mut next {
+            let len = *at;
+            *at = sum;
+            sum = sum.saturating_add(len);
+        }
+        let starts = next.clone();
+        let mut entries = match items.first() {
+            Some(&(_, e)) => vec![e; items.len()],
+            None => Vec::new(),
+        };
+        for &(n, e) in &items {
+            if let Some(at) = next.get_mut(n) {
+                if let Some(slot) = entries.get_mut(*at) {
+                    *slot = e;
+                }
+                *at = at.saturating_add(1);
+            }
+        }
+        drop(items);
+        let keys = std::mem::take(&mut index.heads);
+        let mut heads = Vec::with_capacity(keys.len().saturating_add(entries.len()));
+        for l in index.lists.values_mut().chain(index.clashes.iter_mut()) {
+            l.start = starts.get(l.start).copied().unwrap_or(0);
+            let range = l.start..l.start.saturating_add(l.len);
+            if let Some(list) = entries.get_mut(range.clone()) {
+                list.sort_by(&mut order);
+            }
+            let key = l.head..l.head.saturating_add(l.key_len.div_ceil(8));
+            l.head = heads.len();
+            heads.extend_from_slice(keys.get(key).unwrap_or(&[]));
+            heads.extend(entries.get(range).unwrap_or(&[]).iter().map(|e| e.from_s));
+        }
+        index.heads = heads;
+        index.entries = entries;
+        index
     }
 }
 
@@ -548,7 +631,7 @@ impl Catalog {
     /// Indexes `policies`. Fails when ids repeat or a policy is invalid; paths are
     /// `policies[i]...`.
     pub fn new(policies: Vec<Policy>) -> Result<Self> {
-        let mut index: [Index; 4] = Default::default();
+        let mut build: [IndexBuilder; 4] = Default::default();
         if u32::try_from(policies.len()).is_err() {
             return Err(Error::invalid("policies", "too many policies"));
         }
@@ -569,34 +652,27 @@ impl Catalog {
             }
             let n = u32::try_from(i).unwrap_or(u32::MAX);
             for c in &p.covers {
-                let list = index
-                    .get_mut(c.kind.index())
-                    .and_then(|map| map.list_mut(&c.value, list_hash(&c.value)));
-                if let Some(list) = list {
-                    // A policy naming one key twice is listed once.
-                    if list.entries.last().map(|e| e.policy) != Some(n) {
-                        list.entries.push(Entry::new(p, n, c.kind));
-                    }
+                if let Some(b) = build.get_mut(c.kind.index()) {
+                    b.add(&c.value, list_hash(&c.value), n, || {
+                        Entry::new(p, n, c.kind)
+                    });
                 }
             }
         }
         drop(ids);
-        for map in &mut index {
-            for list in map.lists_mut() {
-                // `effective_from` is in the entry: only ties read the policies.
-                list.seal(|a, b| {
-                    b.from().cmp(&a.from()).then_with(|| {
-                        match (
-                            policies.get(a.policy as usize),
-                            policies.get(b.policy as usize),
-                        ) {
-                            (Some(pa), Some(pb)) => same_kind_order(pa, pb),
-                            _ => Ordering::Equal,
-                        }
-                    })
-                });
-            }
-        }
+        // `effective_from` is in the entry: only ties read the policies.
+        let order = |a: &Entry, b: &Entry| {
+            b.from().cmp(&a.from()).then_with(|| {
+                match (
+                    policies.get(a.policy as usize),
+                    policies.get(b.policy as usize),
+                ) {
+                    (Some(pa), Some(pb)) => same_kind_order(pa, pb),
+                    _ => Ordering::Equal,
+                }
+            })
+        };
+        let index = build.map(|b| b.finish(order));
         Ok(Catalog { policies, index })
     }
 
@@ -636,22 +712,19 @@ impl Catalog {
     /// The entries of `kind`'s list for `item` that may apply at `t`: those whose
     /// `effective_from` is not after `t` (a binary search: the list is sorted latest first).
     fn entries(&self, item: &Item, kind: CoverKind, t: Key) -> &[Entry] {
-        let Some(list) = item.get(kind).and_then(|v| {
-            self.index
-                .get(kind.index())
-                .and_then(|m| m.get(v, list_hash(v)))
+        let Some((index, list)) = item.get(kind).and_then(|v| {
+            let index = self.index.get(kind.index())?;
+            Some((index, index.get(v, list_hash(v))?))
         }) else {
             return &[];
         };
-        let froms = list.froms();
+        let (froms, entries) = (index.froms(list), index.entries(list));
         let mut skip = froms.partition_point(|&s| s > t.0);
         // Policies that start in the second of the sale: the nanoseconds decide (rare).
-        while froms.get(skip) == Some(&t.0)
-            && list.entries.get(skip).is_some_and(|e| e.from_ns > t.1)
-        {
+        while froms.get(skip) == Some(&t.0) && entries.get(skip).is_some_and(|e| e.from_ns > t.1) {
             skip = skip.saturating_add(1);
         }
-        list.entries.get(skip..).unwrap_or(&[])
+        entries.get(skip..).unwrap_or(&[])
     }
 
     /// The best candidate: the first entry, most specific kind first, that applies.
@@ -864,8 +937,10 @@ mod tests {
         Entry::new(&p, i, CoverKind::Product)
     }
 
-    fn policy_of(list: Option<&List>) -> Option<u32> {
-        list.and_then(|l| l.entries.first()).map(|e| e.policy)
+    /// The policies of `key`'s list (hash `h`), in the list's order.
+    fn listed(ix: &Index, key: &str, h: u64) -> Option<Vec<u32>> {
+        ix.get(key, h)
+            .map(|l| ix.entries(l).iter().map(|e| e.policy).collect())
     }
 
     #[test]
@@ -880,25 +955,27 @@ mod tests {
             "a key longer than eight bytes",
             "é",
         ];
-        let mut ix = Index::default();
+        let mut b = IndexBuilder::default();
+        for round in 0..2u32 {
+            for (i, k) in (0u32..).zip(keys) {
+                let n = i.saturating_mul(10).saturating_add(round);
+                b.add(k, 7, n, || one(n));
+                // Listed once however often the policy names the key.
+                b.add(k, 7, n, || one(n));
+            }
+        }
+        assert_eq!(b.index.lists.len(), 1);
+        assert_eq!(b.index.clashes.len(), keys.len() - 1);
+        // Sorted latest policy number first, to see that each list is sorted apart.
+        let ix = b.finish(|x, y| y.policy.cmp(&x.policy));
         for (i, k) in (0u32..).zip(keys) {
-            ix.list_mut(k, 7).unwrap().entries.push(one(i));
+            let n = i * 10;
+            assert_eq!(listed(&ix, k, 7), Some(vec![n + 1, n]), "{k:?}");
+            let list = ix.get(k, 7).unwrap();
+            assert_eq!(ix.froms(list).len(), 2, "{k:?}");
         }
-        // Found again, not added twice.
-        for (i, k) in (0u32..).zip(keys) {
-            ix.list_mut(k, 7).unwrap().entries.push(one(i));
-        }
-        assert_eq!(ix.lists.len(), 1);
-        assert_eq!(ix.clashes.len(), keys.len() - 1);
-        for list in ix.lists_mut() {
-            list.seal(|a, b| a.policy.cmp(&b.policy));
-            assert_eq!(list.froms().len(), 2);
-        }
-        for (i, k) in (0u32..).zip(keys) {
-            assert_eq!(policy_of(ix.get(k, 7)), Some(i), "{k:?}");
-        }
-        assert_eq!(policy_of(ix.get("C", 7)), None);
-        assert_eq!(policy_of(ix.get("A", 8)), None);
+        assert_eq!(listed(&ix, "C", 7), None);
+        assert_eq!(listed(&ix, "A", 8), None);
     }
 
     #[test]
@@ -912,17 +989,19 @@ mod tests {
             "ab\0",
             "ünïcödé keys",
         ];
-        for k in cases {
-            let mut list = List::new(k);
-            list.entries.push(one(0));
-            list.seal(|a, b| a.policy.cmp(&b.policy));
+        let mut b = IndexBuilder::default();
+        for (i, k) in (0u32..).zip(cases) {
+            b.add(k, list_hash(k), i, || one(i));
+        }
+        let ix = b.finish(|x, y| x.policy.cmp(&y.policy));
+        for (i, k) in (0u32..).zip(cases) {
+            assert_eq!(listed(&ix, k, list_hash(k)), Some(vec![i]), "{k:?}");
+            let list = ix.get(k, list_hash(k)).unwrap();
             for other in cases {
-                assert_eq!(list.is(other), k == other, "{k:?} vs {other:?}");
+                assert_eq!(list.is(&ix.heads, other), k == other, "{k:?} vs {other:?}");
             }
-            assert_eq!(list.froms().len(), 1, "{k:?}");
         }
         // Keys that differ only by trailing zero bytes differ by length.
-        assert!(!List::new("ab").is("ab\0"));
         assert_ne!(list_hash("ab"), list_hash("ab\0"));
     }
 }
