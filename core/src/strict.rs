@@ -418,31 +418,13 @@ pub(crate) fn field_bit(i: usize) -> u64 {
 /// field is that field of `T::default()` (no required fields then).
 macro_rules! text_struct {
     ($ty:ident: default { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? }) => {
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($crate::strict::text_struct!(@wire $field $($wire)?)),*];
-                const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = $ty;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($ty)))
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<$ty, A::Error> {
-                        // Read in place into the default value.
-                        let mut st = <$ty as Default>::default();
-                        $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
-                        Ok(st)
-                    }
-                }
-                d.deserialize_struct(stringify!($ty), FIELDS, V)
-            }
-        }
+        $crate::strict::text_struct!(@de $ty,
+            [$($crate::strict::text_struct!(@wire $field $($wire)?)),*], [], |map| {
+                // Read in place into the default value.
+                let mut st = <$ty as Default>::default();
+                $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
+                Ok(st)
+            });
 
         // Every field is listed: a field added to the struct and not here does not compile.
         const _: fn(&$ty) = |v| {
@@ -489,15 +471,34 @@ macro_rules! text_struct {
             { $($kind $field $(= $wire)?),* });
     };
     (@impl $ty:ident, [$($init:tt)*], { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($crate::strict::text_struct!(@wire $field $($wire)?)),*];
-                const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
+        $crate::strict::text_struct!(@de $ty,
+            [$($crate::strict::text_struct!(@wire $field $($wire)?)),*],
+            [
                 /// The fields read so far (a required one as an `Option`), in one value.
                 #[allow(non_camel_case_types, reason = "one type parameter per field, named as it")]
                 struct Fields<$($field),*> {
                     $($field: $field),*
                 }
+            ],
+            |map| {
+                $($init)*
+                let mut st = Fields { $($field),* };
+                $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
+                // In declaration order: the first missing required field is named.
+                $(let $field = $crate::strict::text_struct!(
+                    @finish $kind st.$field, $crate::strict::text_struct!(@wire $field $($wire)?)
+                );)*
+                Ok($ty { $($field),* })
+            });
+    };
+    // The `Deserialize` both forms share: `FIELDS` (the wire names, one bit each), `items`,
+    // and a visitor whose `visit_map` is `body` over the map `map`.
+    (@de $ty:ident, $fields:tt, [$($items:item)*], |$map:ident| $body:block) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &$fields;
+                const _: () = assert!(FIELDS.len() <= 64, "one bit per field");
+                $($items)*
                 struct V;
                 impl<'de> serde::de::Visitor<'de> for V {
                     type Value = $ty;
@@ -508,17 +509,8 @@ macro_rules! text_struct {
 
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
-                        mut map: A,
-                    ) -> Result<$ty, A::Error> {
-                        $($init)*
-                        let mut st = Fields { $($field),* };
-                        $crate::strict::text_struct!(@read map st FIELDS { $($kind $field $(= $wire)?),* });
-                        // In declaration order: the first missing required field is named.
-                        $(let $field = $crate::strict::text_struct!(
-                            @finish $kind st.$field, $crate::strict::text_struct!(@wire $field $($wire)?)
-                        );)*
-                        Ok($ty { $($field),* })
-                    }
+                        mut $map: A,
+                    ) -> Result<$ty, A::Error> $body
                 }
                 d.deserialize_struct(stringify!($ty), FIELDS, V)
             }
@@ -541,10 +533,7 @@ macro_rules! text_struct {
     (@other need_other $map:ident $e:expr) => { $e = Some($map.next_value()?) };
     (@other $k:ident $map:ident $e:expr) => { {} };
     (@finish need_text $e:expr, $name:expr) => {
-        match $e {
-            Some(v) => v,
-            None => return Err(serde::de::Error::missing_field($name)),
-        }
+        $crate::strict::text_struct!(@finish need_other $e, $name)
     };
     (@finish need_other $e:expr, $name:expr) => {
         match $e {

@@ -140,12 +140,10 @@ const MAX_INLINE_COVERS: usize = 3;
 // The layout the list walk is tuned for.
 const _: () = assert!(std::mem::size_of::<Entry>() == 48);
 
-/// 32 bits of a key's hash: a match is confirmed on the policy itself.
+/// 32 bits of a key's hash (the high half of [`list_hash`]'s): a match is confirmed on the
+/// policy itself.
 fn key_hash(v: &str) -> u32 {
-    let mut h = FxHasher::default();
-    h.write(v.as_bytes());
-    // The high bits: FxHash mixes upwards.
-    u32::try_from(h.finish() >> 32).unwrap_or(0)
+    u32::try_from(list_hash(v) >> 32).unwrap_or(0)
 }
 
 /// An instant as `(seconds since the epoch, nanoseconds)`: ordered as the instants are, and
