@@ -231,7 +231,7 @@ python-ctypes: c-vectors
 PY_VENV := target/python-venv
 python: build
 	@bash scripts/ensure-python.sh > /dev/null
-	PATH=$(CURDIR)/$(PY_VENV)/bin:$$PATH CARGO_TARGET_DIR=$(CURDIR)/target $(PY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	PATH=$(CURDIR)/$(PY_VENV)/bin:$$PATH CARGO_TARGET_DIR=$(CURDIR)/target $(PY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-cache-dir \
 	  --no-build-isolation --force-reinstall --no-deps ./python
 
 ## The Python suite: the generated per-operation functions are current, every vector and

@@ -18,6 +18,6 @@ for p in $want; do
 done
 if [ -n "$missing" ]; then
   echo "ensure-python: installing$missing" >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $missing >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir $missing >&2
 fi
 echo "$venv"

@@ -9,7 +9,7 @@ venv=target/serve-venv
 want="schemathesis==4.32.5"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qx "$want" \
-  || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$want"
+  || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir "$want"
 cargo build --quiet --release -p warranty-server
 OUT=target/serve-schemathesis
 rm -rf "$OUT" && mkdir -p "$OUT"
