@@ -30,8 +30,9 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A fresh directory under the target dir.
-pub fn temp_dir(name: &str) -> PathBuf {
+/// A fresh directory under the target dir, removed when the test passes and kept (its
+/// server log, partner log and database) when it fails.
+pub fn temp_dir(name: &str) -> TempDir {
     static N: AtomicU32 = AtomicU32::new(0);
     let d = root().join("target").join("serve-tests").join(format!(
         "{name}-{}-{}",
@@ -40,7 +41,32 @@ pub fn temp_dir(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
+}
+
+/// A test's directory; see [`temp_dir`]. Declared before the processes that write to it,
+/// so it is dropped after they are stopped.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 fn sha(k: &str) -> String {
