@@ -72,13 +72,22 @@ function fastStrings(glue, stem) {
   return parts.join(FAST_ENCODE);
 }
 
+// wasm/js/api.js reads answers from, and writes requests into, the module's memory
+// (`Engine.callInPlace`): the glue keeps the instance to itself, so it gains an accessor.
+const MEMORY_NODE = '\n// warranty: the module\'s memory, for wasm/js/api.js (scripts/wasm-pkg.mjs).\nexports.__memory = () => wasm.memory;\n';
+const MEMORY_WEB = '\n// warranty: the module\'s memory, for wasm/js/api.js (scripts/wasm-pkg.mjs).\nexport function __memory() { return wasm.memory; }\n';
+function withMemory(glue, stem, accessor) {
+  if (!/\bwasm = (wasmInstance|instance)\.exports;/.test(glue)) throw new Error(`${stem}: the glue does not keep the instance's exports in \`wasm\``);
+  return glue + accessor;
+}
+
 function module({ stem, nodeOut, webOut, withSync, entry, web }) {
   const a = readFileSync(join(nodeOut, `${stem}_bg.wasm`));
   const b = readFileSync(join(webOut, `${stem}_bg.wasm`));
   if (!a.equals(b)) throw new Error(`${stem}: the nodejs and web targets produced different .wasm files`);
   copyFileSync(join(nodeOut, `${stem}_bg.wasm`), join(pkg, `${stem}_bg.wasm`));
-  writeFileSync(join(pkg, `${stem}_node.cjs`), fastStrings(readFileSync(join(nodeOut, `${stem}.js`), 'utf8'), stem));
-  writeFileSync(join(pkg, `${stem}_web.js`), fastStrings(readFileSync(join(webOut, `${stem}.js`), 'utf8'), stem));
+  writeFileSync(join(pkg, `${stem}_node.cjs`), withMemory(fastStrings(readFileSync(join(nodeOut, `${stem}.js`), 'utf8'), stem), stem, MEMORY_NODE));
+  writeFileSync(join(pkg, `${stem}_web.js`), withMemory(fastStrings(readFileSync(join(webOut, `${stem}.js`), 'utf8'), stem), stem, MEMORY_WEB));
   const names = namesOf(withSync).join(', ');
   writeFileSync(join(pkg, `${entry}.cjs`),
     `${banner}'use strict';\n${api}\nmodule.exports = makeApi(require('./${stem}_node.cjs'), ${withSync});\n`);

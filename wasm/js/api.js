@@ -29,14 +29,44 @@ function makeApi(raw, withSync) {
   };
   const oneShot = (op) => (args) => request(raw.call, op, args);
 
+  // An engine's `call` writes a request of up to IN_PLACE_UNITS UTF-16 units straight into
+  // the engine's request buffer (room for three bytes a unit: TextEncoder.encodeInto never
+  // stops short) and reads the answer where the engine left it (`callInPlace`), instead of
+  // wasm-bindgen's string passing: no allocation, copy or free call for either string, one
+  // call into the module. The bytes are the same: encodeInto is what the glue uses too.
+  // Longer requests (a catalog to load) take the glue's path. `raw.__memory` is the module's
+  // memory (added to the glue by scripts/wasm-pkg.mjs).
+  const IN_PLACE_UNITS = 8192;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let bytes = new Uint8Array(0);
+  const memoryBytes = () => {
+    // A view of the memory is detached (length 0) once the memory grows.
+    if (bytes.byteLength === 0) bytes = new Uint8Array(raw.__memory().buffer);
+    return bytes;
+  };
+
   /** Named catalogs kept between calls. Call `free()` when done (or let the GC do it). */
   class Engine {
     constructor() {
       this._engine = new raw.Engine();
+      this._request = undefined;
     }
     /** The raw dispatcher: a PROTOCOL.md request string in, the response string out. */
     call(requestJson) {
-      return this._engine.call(requestJson);
+      if (requestJson.length > IN_PLACE_UNITS || typeof requestJson !== 'string') {
+        return this._engine.call(requestJson);
+      }
+      let room = this._request;
+      if (room === undefined || room.byteLength === 0) {
+        const at = this._engine.requestBuffer(IN_PLACE_UNITS * 3) >>> 0;
+        room = this._request = memoryBytes().subarray(at, at + IN_PLACE_UNITS * 3);
+      }
+      const { written } = encoder.encodeInto(requestJson, room);
+      const at = this._engine.callInPlace(written) >>> 0;
+      const m = memoryBytes();
+      const n = (m[at] | (m[at + 1] << 8) | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
+      return decoder.decode(m.subarray(at + 4, at + 4 + n));
     }
     /** NDJSON in, NDJSON out, exactly as `wty call --ndjson`. */
     callBatch(requestsNdjson) {
@@ -44,7 +74,7 @@ function makeApi(raw, withSync) {
     }
     /** Any operation, typed helpers style: `engine.request('resolve', {...})`. */
     request(op, args) {
-      return request((s) => this._engine.call(s), op, args);
+      return request((s) => this.call(s), op, args);
     }
     /** `loadCatalog(name, policies)` or `loadCatalog({ name, policies })`. */
     loadCatalog(name, policies) {

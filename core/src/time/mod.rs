@@ -309,6 +309,18 @@ impl fmt::Display for Duration {
     }
 }
 
+impl Duration {
+    /// The pieces of the [`Display`](fmt::Display) text (`90 days`, `1 year`): the number,
+    /// written into `digits`, a space and the unit's word.
+    pub fn parts<'a>(&self, digits: &'a mut Digits) -> [&'a str; 3] {
+        [
+            digits.of(i64::from(self.value)),
+            " ",
+            self.unit.word(self.value),
+        ]
+    }
+}
+
 /// How a coverage end is placed: exactly at the computed instant, or at the start of the next
 /// local day.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -371,13 +383,67 @@ pub fn expiry(
 
 /// Human date for messages, `1 Jun 2027`, in the instant's own offset: pass instants already
 /// written in the operation's calendar ([`Calendar::localize`]).
+#[inline(never)] // one copy for its many callers: the rules module is size-bound
 pub fn human_date(t: Instant) -> String {
+    let mut digits = Default::default();
+    human_date_parts(t, &mut digits).concat()
+}
+
+/// The pieces of [`human_date`] (day, space, month, space, year), the numbers written into
+/// `digits`: a message that carries a date joins them with its own pieces in one `concat`,
+/// without the formatting machinery (every answered `resolve` writes one).
+pub fn human_date_parts(t: Instant, digits: &mut [Digits; 2]) -> [&str; 5] {
     let d = t.0.date_naive();
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let m = MONTHS.get(d.month0() as usize).copied().unwrap_or("???");
-    format!("{} {} {}", d.day(), m, d.year())
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("???");
+    let [day, year] = digits;
+    [
+        day.of(i64::from(d.day())),
+        " ",
+        month,
+        " ",
+        year.of(i64::from(d.year())),
+    ]
+}
+
+/// Room for an integer in decimal: [`Digits::of`] writes what `{}` prints for it.
+#[derive(Default)]
+pub struct Digits([u8; 20]);
+
+impl Digits {
+    /// `v` in decimal (a `-` first when negative), in this buffer.
+    #[inline(never)]
+    pub fn of(&mut self, v: i64) -> &str {
+        let b = &mut self.0;
+        let mut at = b.len();
+        let mut u = v.unsigned_abs();
+        while let Some(i) = at.checked_sub(1) {
+            if let Some(slot) = b.get_mut(i) {
+                // `u % 10` is below 10: one of the ten digits.
+                *slot = b"0123456789"
+                    .get(usize::try_from(u % 10).unwrap_or(0))
+                    .copied()
+                    .unwrap_or(b'0');
+            }
+            at = i;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        // i64's 19 digits and its sign fit in 20 bytes.
+        if v < 0 {
+            if let Some(i) = at.checked_sub(1) {
+                if let Some(slot) = b.get_mut(i) {
+                    *slot = b'-';
+                }
+                at = i;
+            }
+        }
+        std::str::from_utf8(b.get(at..).unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// The common shape `YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`, read without chrono's general
@@ -540,6 +606,37 @@ mod tests {
         assert!(Instant::parse("2025-01-01T10:00:00").is_err());
         assert!(Instant::parse("2025-02-30T10:00:00Z").is_err());
         assert!(Instant::parse("2025-01-01T10:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn digits_print_what_display_prints() {
+        for v in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            4625,
+            -1,
+            -10,
+            1_000_000,
+            i64::from(u32::MAX),
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(Digits::default().of(v), v.to_string());
+        }
+        for d in [
+            Duration::new(1, Unit::Years),
+            Duration::new(90, Unit::Days),
+            Duration::new(u32::MAX, Unit::Weeks),
+        ] {
+            assert_eq!(d.parts(&mut Digits::default()).concat(), d.to_string());
+        }
+        assert_eq!(human_date(i("0001-01-01T00:00:00Z")), "1 Jan 1");
+        assert_eq!(human_date(i("9999-12-31T23:59:59+14:00")), "31 Dec 9999");
+        assert_eq!(human_date(i("2023-04-21T17:00:00+01:00")), "21 Apr 2023");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::time::{self, human_date, Calendar, Instant};
+use crate::time::{self, Calendar, Digits, Instant};
 use crate::warranty::coverage::{Code, Outcome};
 use crate::warranty::policy::{CoverKind, Policy, State};
 
@@ -895,34 +895,48 @@ fn explain(
     counted: Option<usize>,
     end: Instant,
 ) -> String {
-    use std::fmt::Write as _;
-    // Built with pushes, not `format!`: this runs for every answered `resolve`.
+    // One `concat` of pieces, not `format!`: this runs for every answered `resolve`.
     let value = item.get(kind).unwrap_or("");
-    let mut s = String::with_capacity(160);
-    s.push_str("Covered by ");
-    match &p.name {
-        Some(n) => {
-            s.push_str(n);
-            s.push_str(" (");
-            s.push_str(&p.id);
-            s.push(')');
-        }
-        None => s.push_str(&p.id),
-    }
-    let _ = write!(s, " for {} until ", p.duration);
-    s.push_str(&human_date(end));
-    let _ = write!(s, ": it names the {kind} ");
-    s.push_str(value);
-    match counted {
-        None | Some(0 | 1) => s.push('.'),
-        Some(n) => {
-            let _ = write!(
-                s,
-                ", the most specific of {n} applicable policies (ties go to the latest effective date, then the lowest number)."
-            );
-        }
-    }
-    s
+    let (name, open, close) = match &p.name {
+        Some(n) => (n.as_str(), " (", ")"),
+        None => ("", "", ""),
+    };
+    let (mut duration, mut dates, mut count) = Default::default();
+    let [value_n, space, unit] = p.duration.parts(&mut duration);
+    let [day, s1, month, s2, year] = time::human_date_parts(end, &mut dates);
+    let (of, n, tail) = match counted {
+        None | Some(0 | 1) => ("", "", "."),
+        Some(n) => (
+            ", the most specific of ",
+            Digits::of(&mut count, i64::try_from(n).unwrap_or(i64::MAX)),
+            " applicable policies (ties go to the latest effective date, then the lowest number).",
+        ),
+    };
+    [
+        "Covered by ",
+        name,
+        open,
+        &p.id,
+        close,
+        " for ",
+        value_n,
+        space,
+        unit,
+        " until ",
+        day,
+        s1,
+        month,
+        s2,
+        year,
+        ": it names the ",
+        kind.words(),
+        " ",
+        value,
+        of,
+        n,
+        tail,
+    ]
+    .concat()
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ impl CoverKind {
         self as usize
     }
 
-    fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             CoverKind::Product => "product",
             CoverKind::ProductType => "product type",
