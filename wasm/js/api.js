@@ -54,7 +54,7 @@ function makeApi(raw, withSync) {
     }
     /** The raw dispatcher: a PROTOCOL.md request string in, the response string out. */
     call(requestJson) {
-      if (requestJson.length > IN_PLACE_UNITS || typeof requestJson !== 'string') {
+      if (typeof requestJson !== 'string' || requestJson.length > IN_PLACE_UNITS) {
         return this._engine.call(requestJson);
       }
       let room = this._request;
